@@ -1,0 +1,404 @@
+/* Lua module moonswitch.call: the call object a script receives.
+ *
+ * The userdata holds one reference on the C call (dropped by __gc). Once the
+ * call is over, media methods raise the hangup error and tostring gives
+ * "moonswitch.call (ended)"; fields (id, caller, vars...) stay readable. */
+#define MS_LOG_MODULE "lua"
+#include "moonswitch/call.h"
+#include "moonswitch/error.h"
+#include "moonswitch/log.h"
+#include "script.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CALL_MT   "moonswitch.call"
+#define MAX_NAMES 64
+
+struct lcall {
+    struct ms_call *call;
+};
+
+static struct ms_call *to_call(lua_State *L, int idx)
+{
+    struct lcall *lc = luaL_checkudata(L, idx, CALL_MT);
+    return lc->call;
+}
+
+/* The call for a media primitive: raises the hangup error once it is over. */
+static struct ms_call *live_call(lua_State *L)
+{
+    struct ms_call *call = to_call(L, 1);
+    if (ms_call_is_over(call))
+        ms__raise_hangup(L);
+    return call;
+}
+
+static int push_fail(lua_State *L, int err, const char *detail)
+{
+    luaL_pushfail(L);
+    if (detail)
+        lua_pushfstring(L, "%s: %s: %s", ms_err_name(err), ms_strerror(err), detail);
+    else
+        lua_pushfstring(L, "%s: %s", ms_err_name(err), ms_strerror(err));
+    lua_pushstring(L, ms_err_name(err));
+    return 3;
+}
+
+void ms__lua_push_call(lua_State *L, struct ms_call *call)
+{
+    struct lcall *lc = lua_newuserdatauv(L, sizeof *lc, 1);
+    lc->call = call;
+    ms_call_ref(call);
+    luaL_setmetatable(L, CALL_MT);
+}
+
+/* ---- signalling ---- */
+
+static int l_answer(lua_State *L)
+{
+    int rc = ms_call_answer(live_call(L));
+    if (rc == MS_EHANGUP)
+        return ms__raise_hangup(L);
+    if (rc < 0)
+        return push_fail(L, rc, NULL);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_ring(lua_State *L)
+{
+    int rc = ms_call_ring(live_call(L));
+    if (rc < 0)
+        return push_fail(L, rc, NULL);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_hangup(lua_State *L)
+{
+    struct ms_call *call = to_call(L, 1);
+    const char *cause = luaL_optstring(L, 2, "NORMAL_CLEARING");
+    int rc = ms_call_hangup(call, cause);
+    luaL_argcheck(L, rc != MS_EINVAL, 2, "unknown hangup cause");
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* ---- media primitives ---- */
+
+/* Reads a sound or a list of sounds at idx into names[]; returns the count. */
+static size_t check_names(lua_State *L, int idx, const char **names)
+{
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        names[0] = lua_tostring(L, idx);
+        return 1;
+    }
+    luaL_argexpected(L, lua_istable(L, idx), idx, "sound name or list of sound names");
+    size_t n = (size_t)luaL_len(L, idx);
+    luaL_argcheck(L, n <= MAX_NAMES, idx, "too many sounds in one list");
+    for (size_t i = 0; i < n; i++) {
+        lua_geti(L, idx, (lua_Integer)i + 1);
+        names[i] = lua_tostring(L, -1);
+        luaL_argcheck(L, names[i] != NULL, idx, "sound names must be strings");
+        lua_pop(L, 1); /* the string stays alive in the table */
+    }
+    return n;
+}
+
+static const char *opt_field_string(lua_State *L, int t, const char *k, const char *def)
+{
+    if (lua_type(L, t) != LUA_TTABLE)
+        return def;
+    lua_getfield(L, t, k);
+    const char *v = def;
+    if (lua_isboolean(L, -1))
+        v = lua_toboolean(L, -1) ? "0123456789*#ABCD" : "";
+    else if (!lua_isnil(L, -1))
+        v = luaL_checkstring(L, -1); /* kept alive by the table */
+    lua_pop(L, 1);
+    return v;
+}
+
+static lua_Integer opt_field_int(lua_State *L, int t, const char *k, lua_Integer def)
+{
+    if (lua_type(L, t) != LUA_TTABLE)
+        return def;
+    lua_getfield(L, t, k);
+    lua_Integer v = def;
+    if (lua_isboolean(L, -1))
+        v = lua_toboolean(L, -1) ? 0 : 1;
+    else if (!lua_isnil(L, -1)) {
+        int isnum;
+        v = lua_tointegerx(L, -1, &isnum);
+        if (!isnum)
+            luaL_error(L, "option '%s' must be an integer", k);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static void play_done(void *ud, const struct ms_play_result *r)
+{
+    struct ms_script *s = ud;
+    lua_State *co = s->co;
+    int n;
+    if (r->status == 0) {
+        lua_pushboolean(co, 1);
+        n = 1;
+        if (r->digit) {
+            lua_pushlstring(co, &r->digit, 1);
+            n = 2;
+        }
+    } else {
+        n = push_fail(co, r->status, r->failed);
+    }
+    ms__script_resume(s, n);
+}
+
+/* call:play(sounds, {interrupt = "123" | true, loop = n | true}) */
+static int l_play(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    const char *names[MAX_NAMES];
+    size_t n = check_names(L, 2, names);
+    struct ms_play_opts opts = {
+        .interrupt = opt_field_string(L, 3, "interrupt", ""),
+        .loops = (int)opt_field_int(L, 3, "loop", 1),
+    };
+    luaL_argcheck(L, opts.loops >= 0, 3, "loop must be >= 0 (0 or true: forever)");
+    int rc = ms_call_play(call, names, n, &opts, play_done, s);
+    if (rc == MS_EHANGUP)
+        return ms__raise_hangup(L);
+    if (rc < 0)
+        return push_fail(L, rc, NULL);
+    return ms__script_wait(L, s);
+}
+
+static void done_cb(void *ud, int status)
+{
+    struct ms_script *s = ud;
+    if (status == 0) {
+        lua_pushboolean(s->co, 1);
+        ms__script_resume(s, 1);
+    } else {
+        ms__script_resume(s, push_fail(s->co, status, NULL));
+    }
+}
+
+static int l_sleep(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    lua_Integer ms = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, ms >= 0, 2, "must be >= 0");
+    int rc = ms_call_sleep(call, (uint64_t)ms, done_cb, s);
+    if (rc < 0)
+        return push_fail(L, rc, NULL);
+    return ms__script_wait(L, s);
+}
+
+/* call:echo([ms]): the caller hears itself until ms elapse or the call ends. */
+static int l_echo(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    lua_Integer ms = luaL_optinteger(L, 2, 0);
+    luaL_argcheck(L, ms >= 0, 2, "must be >= 0");
+    int rc = ms_call_echo(call, (uint64_t)ms, done_cb, s);
+    if (rc == MS_EHANGUP)
+        return ms__raise_hangup(L);
+    if (rc < 0)
+        return push_fail(L, rc, NULL);
+    return ms__script_wait(L, s);
+}
+
+static void collect_done(void *ud, const struct ms_collect_result *r)
+{
+    struct ms_script *s = ud;
+    lua_State *co = s->co;
+    if (r->status < 0 && r->status != MS_EHANGUP) {
+        ms__script_resume(s, push_fail(co, r->status, r->failed));
+        return;
+    }
+    lua_createtable(co, 0, 3);
+    lua_pushstring(co, r->digits);
+    lua_setfield(co, -2, "digits");
+    lua_pushstring(co, r->reason);
+    lua_setfield(co, -2, "reason");
+    if (r->terminator) {
+        lua_pushlstring(co, &r->terminator, 1);
+        lua_setfield(co, -2, "terminator");
+    }
+    ms__script_resume(s, 1);
+}
+
+/* call:_collect{prompt=, min=, max=, timeout=, inter_digit=, terminators=, flush=}:
+ * one try of gather (see bindings/lua/gather.lua). */
+static int l_collect(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    lua_getfield(L, 2, "prompt");
+    if (!lua_isnil(L, -1))
+        n = check_names(L, lua_gettop(L), names);
+    struct ms_collect_opts o = {
+        .prompt = names,
+        .nprompt = n,
+        .min = (int)opt_field_int(L, 2, "min", 1),
+        .max = (int)opt_field_int(L, 2, "max", 1),
+        .timeout_ms = (uint64_t)opt_field_int(L, 2, "timeout", 5000),
+        .inter_digit_ms = (uint64_t)opt_field_int(L, 2, "inter_digit", 3000),
+        .terminators = opt_field_string(L, 2, "terminators", ""),
+    };
+    lua_getfield(L, 2, "flush");
+    o.flush = lua_toboolean(L, -1);
+    int rc = ms_call_collect(call, &o, collect_done, s);
+    luaL_argcheck(L, rc != MS_EINVAL, 2, "invalid digit collection options");
+    if (rc == MS_EHANGUP)
+        return ms__raise_hangup(L);
+    if (rc < 0)
+        return push_fail(L, rc, NULL);
+    return ms__script_wait(L, s);
+}
+
+/* ---- fields ---- */
+
+static int vars_index(lua_State *L)
+{
+    struct ms_call *call = to_call(L, lua_upvalueindex(1));
+    const char *v = ms_call_var_get(call, luaL_checkstring(L, 2));
+    if (v)
+        lua_pushstring(L, v);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int vars_newindex(lua_State *L)
+{
+    struct ms_call *call = to_call(L, lua_upvalueindex(1));
+    const char *k = luaL_checkstring(L, 2);
+    int t = lua_type(L, 3);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TBOOLEAN,
+                     3, "string, number, boolean or nil");
+    const char *v = t == LUA_TNIL ? NULL : luaL_tolstring(L, 3, NULL);
+    if (ms_call_var_set(call, k, v) < 0)
+        return luaL_error(L, "cannot set variable '%s'", k);
+    return 0;
+}
+
+static int vars_next(lua_State *L)
+{
+    struct ms_call *call = to_call(L, lua_upvalueindex(1));
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+    const char *k, *v;
+    if (!ms_call_var_at(call, (size_t)i, &k, &v))
+        return 0;
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(2));
+    lua_pushstring(L, k);
+    lua_pushstring(L, v);
+    return 2;
+}
+
+static int vars_pairs(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, vars_next, 2);
+    return 1;
+}
+
+/* call.vars: a proxy table onto the call's channel variables (cached per userdata). */
+static void push_vars(lua_State *L, int call_idx)
+{
+    if (lua_getiuservalue(L, call_idx, 1) == LUA_TTABLE)
+        return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 4);
+    const luaL_Reg mm[] = {
+        {"__index", vars_index}, {"__newindex", vars_newindex}, {"__pairs", vars_pairs}, {0, 0}};
+    lua_pushvalue(L, call_idx);
+    luaL_setfuncs(L, mm, 1);
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, call_idx, 1);
+}
+
+static int l_index(lua_State *L)
+{
+    struct ms_call *call = to_call(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (strcmp(k, "id") == 0)
+        lua_pushstring(L, ms_call_id(call));
+    else if (strcmp(k, "caller") == 0)
+        lua_pushstring(L, ms_call_caller(call));
+    else if (strcmp(k, "caller_name") == 0)
+        lua_pushstring(L, ms_call_caller_name(call));
+    else if (strcmp(k, "destination") == 0)
+        lua_pushstring(L, ms_call_destination(call));
+    else if (strcmp(k, "state") == 0)
+        lua_pushstring(L, ms_call_state_name(ms_call_state(call)));
+    else if (strcmp(k, "vars") == 0)
+        push_vars(L, 1);
+    else {
+        lua_getmetatable(L, 1);
+        lua_getfield(L, -1, "methods");
+        lua_getfield(L, -1, k);
+    }
+    return 1;
+}
+
+static int l_tostring(lua_State *L)
+{
+    struct ms_call *call = to_call(L, 1);
+    if (ms_call_is_over(call))
+        lua_pushstring(L, CALL_MT " (ended)");
+    else
+        lua_pushfstring(L, CALL_MT " (%s)", ms_call_id(call));
+    return 1;
+}
+
+static int l_gc(lua_State *L)
+{
+    struct lcall *lc = luaL_checkudata(L, 1, CALL_MT);
+    if (lc->call) {
+        ms_call_unref(lc->call);
+        lc->call = NULL;
+    }
+    return 0;
+}
+
+static const luaL_Reg methods[] = {
+    {"answer", l_answer}, {"ring", l_ring},   {"hangup", l_hangup},     {"play", l_play},
+    {"sleep", l_sleep},   {"echo", l_echo},   {"_collect", l_collect},  {NULL, NULL},
+};
+
+int luaopen_moonswitch_call(lua_State *L)
+{
+    if (luaL_newmetatable(L, CALL_MT)) {
+        lua_pushcfunction(L, l_index);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, l_tostring);
+        lua_setfield(L, -2, "__tostring");
+        lua_pushcfunction(L, l_gc);
+        lua_setfield(L, -2, "__gc");
+        luaL_newlib(L, methods);
+        /* methods written in Lua (gather) extend the table */
+        lua_getglobal(L, "require");
+        lua_pushstring(L, "moonswitch.gather");
+        lua_call(L, 1, 1);
+        lua_pushvalue(L, -2);
+        lua_call(L, 1, 0);
+        lua_setfield(L, -2, "methods");
+    }
+    lua_getfield(L, -1, "methods");
+    return 1;
+}

@@ -1,0 +1,66 @@
+# Demo sounds, rendered at build time (part of `all`; no audio is committed).
+#
+#   sounds/en/demo.list (name|text)  -> ${CMAKE_BINARY_DIR}/sounds/en/{8000,16000}/demo/NAME.wav
+#   synthesised hold music           -> ${CMAKE_BINARY_DIR}/sounds/{8000,16000}/music/moh.wav (language-neutral)
+#
+# tools/ms-render does the work: flite (voice kal) for speech, speexdsp for
+# resampling, libsndfile for WAV. It compiles core/src/media/resample.c
+# itself instead of linking mscore, so the sounds do not wait for (or break
+# with) the rest of the core. A sound is re-rendered when the list or the
+# tool changes; CMake re-reads the list when it changes, so added or removed
+# lines take effect on the next build.
+
+pkg_check_modules(MS_RENDER_DEPS REQUIRED IMPORTED_TARGET sndfile speexdsp)
+add_executable(ms-render ${PROJECT_SOURCE_DIR}/tools/ms-render.c
+  ${PROJECT_SOURCE_DIR}/core/src/media/resample.c)
+target_include_directories(ms-render PRIVATE ${PROJECT_SOURCE_DIR}/core/include
+  ${PROJECT_SOURCE_DIR}/core/src)
+target_link_libraries(ms-render PRIVATE PkgConfig::MS_RENDER_DEPS ${FLITE_LIBS})
+
+set(MS_SOUND_RATES 8000 16000)
+set(MS_SOUNDS_DIR ${CMAKE_BINARY_DIR}/sounds)
+set(MS_PROMPT_LIST ${PROJECT_SOURCE_DIR}/sounds/en/demo.list)
+set(MS_MOH_SECONDS 29) # 12 chords of ~2.4 s: the loop resolves G7 -> C
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MS_PROMPT_LIST})
+
+set(ms_sound_outputs "")
+
+# One command per output file; `text` must stay a single argument.
+function(ms_render_sound out kind rate arg)
+  get_filename_component(dir ${out} DIRECTORY)
+  file(RELATIVE_PATH rel ${CMAKE_BINARY_DIR} ${out})
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+    COMMAND ms-render ${kind} ${out} ${rate} "${arg}"
+    DEPENDS ms-render ${ARGN}
+    COMMENT "Rendering ${rel}"
+    VERBATIM)
+  set(ms_sound_outputs ${ms_sound_outputs} ${out} PARENT_SCOPE)
+endfunction()
+
+file(STRINGS ${MS_PROMPT_LIST} ms_prompt_lines ENCODING UTF-8)
+set(ms_prompt_names "")
+foreach(line IN LISTS ms_prompt_lines)
+  if(line MATCHES "^[ \t]*(#.*)?$")
+    continue()
+  endif()
+  if(NOT line MATCHES "^([A-Za-z0-9_-]+)\\|([^;]+)$")
+    message(FATAL_ERROR "${MS_PROMPT_LIST}: bad line (want name|text, no ';'): ${line}")
+  endif()
+  set(name "${CMAKE_MATCH_1}")
+  set(text "${CMAKE_MATCH_2}")
+  if(name IN_LIST ms_prompt_names)
+    message(FATAL_ERROR "${MS_PROMPT_LIST}: prompt '${name}' appears twice")
+  endif()
+  list(APPEND ms_prompt_names ${name})
+  foreach(rate IN LISTS MS_SOUND_RATES)
+    ms_render_sound(${MS_SOUNDS_DIR}/en/${rate}/demo/${name}.wav tts ${rate} "${text}"
+      ${MS_PROMPT_LIST})
+  endforeach()
+endforeach()
+
+foreach(rate IN LISTS MS_SOUND_RATES)
+  ms_render_sound(${MS_SOUNDS_DIR}/${rate}/music/moh.wav music ${rate} ${MS_MOH_SECONDS})
+endforeach()
+
+add_custom_target(sounds ALL DEPENDS ${ms_sound_outputs})

@@ -1,0 +1,129 @@
+/* ms_call: one call leg.
+ *
+ * A call has a state machine (new -> ringing -> answered -> hanging up ->
+ * ended), channel variables, a digit queue, a media pipeline and at most one
+ * pending operation (play, collect, sleep, echo) started by its script. It
+ * does not know SIP: the signalling side is an endpoint (struct
+ * ms_endpoint_ops) that the call drives and that reports events back through
+ * the ms_call_remote_* functions in endpoint.h.
+ *
+ * Ownership: reference-counted. The creator (an endpoint) holds the first
+ * reference; the script runtime and each Lua call object hold one more.
+ * Ending a call (ms_call_hangup, or the remote side hanging up) is a state
+ * change, not a free: the pending operation completes with MS_EHANGUP, media
+ * stops, and every later operation fails with MS_EHANGUP. The memory is
+ * freed when the last reference is dropped.
+ *
+ * Threading: a call belongs to one ms_loop and is used from its thread only.
+ */
+#ifndef MOONSWITCH_CALL_H
+#define MOONSWITCH_CALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ms_call;
+struct ms_loop;
+
+enum ms_call_state {
+    MS_CALL_NEW,
+    MS_CALL_RINGING,
+    MS_CALL_ANSWERED,
+    MS_CALL_HANGING_UP,
+    MS_CALL_ENDED,
+};
+const char *ms_call_state_name(enum ms_call_state s);
+
+enum ms_dtmf_source { MS_DTMF_RFC4733, MS_DTMF_INFO, MS_DTMF_INBAND, MS_DTMF_SIM };
+const char *ms_dtmf_source_name(enum ms_dtmf_source s);
+
+void ms_call_ref(struct ms_call *call);
+void ms_call_unref(struct ms_call *call);
+
+const char *ms_call_id(const struct ms_call *call);
+const char *ms_call_caller(const struct ms_call *call);
+const char *ms_call_caller_name(const struct ms_call *call);
+const char *ms_call_destination(const struct ms_call *call);
+enum ms_call_state ms_call_state(const struct ms_call *call);
+bool ms_call_is_over(const struct ms_call *call); /* hanging up or ended */
+struct ms_loop *ms_call_loop(const struct ms_call *call);
+int ms_call_rate(const struct ms_call *call); /* media sample rate, Hz */
+
+/* Channel variables (copied strings; NULL value deletes). They end up in the CDR. */
+int ms_call_var_set(struct ms_call *call, const char *name, const char *value);
+const char *ms_call_var_get(const struct ms_call *call, const char *name);
+/* Iteration: index from 0; returns false past the end. */
+bool ms_call_var_at(const struct ms_call *call, size_t i, const char **name, const char **value);
+
+/* Signalling verbs. Both return 0, MS_EHANGUP (call over) or MS_ESTATE. */
+int ms_call_ring(struct ms_call *call);
+int ms_call_answer(struct ms_call *call);
+/* Hangs up with a cause name ("NORMAL_CLEARING", "USER_BUSY", ...). Unknown
+ * names are MS_EINVAL. Hanging up an ended call is a no-op returning 0. */
+int ms_call_hangup(struct ms_call *call, const char *cause);
+
+/* Received digits, in order, each with its source (for the CDR). */
+struct ms_digit_record {
+    char digit;
+    enum ms_dtmf_source source;
+    uint64_t at_ms; /* since the call started */
+};
+size_t ms_call_digit_count(const struct ms_call *call);
+const struct ms_digit_record *ms_call_digit_at(const struct ms_call *call, size_t i);
+
+/* ---- pending operations: at most one at a time; completion is never
+ * synchronous (the callback runs later from the loop). ---- */
+
+struct ms_play_result {
+    int status;      /* 0, MS_ENOENT (with `failed` naming the file), MS_EHANGUP, MS_ECANCELED */
+    char digit;      /* the digit that interrupted, or 0 */
+    const char *failed; /* valid during the callback */
+};
+typedef void (*ms_play_cb)(void *ud, const struct ms_play_result *r);
+struct ms_play_opts {
+    const char *interrupt; /* digits that stop playback ("" none, NULL none) */
+    int loops;             /* 1 = once; 0 = until stopped */
+};
+/* names: sound names or paths, resolved by the server's sound search path. */
+int ms_call_play(struct ms_call *call, const char *const *names, size_t n,
+                 const struct ms_play_opts *opts, ms_play_cb cb, void *ud);
+
+typedef void (*ms_done_cb)(void *ud, int status); /* 0, MS_EHANGUP or MS_ECANCELED */
+int ms_call_sleep(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud);
+/* Echoes the caller's audio back until ms elapse (0 = until hangup). */
+int ms_call_echo(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud);
+
+/* One try of digit collection (gather is built on it). See docs/lua-api.md. */
+struct ms_collect_opts {
+    const char *const *prompt; /* sounds played first, interruptible by any digit */
+    size_t nprompt;
+    int min, max;
+    uint64_t timeout_ms;     /* first digit, counted from the end of the prompt */
+    uint64_t inter_digit_ms; /* between digits */
+    const char *terminators; /* e.g. "#" */
+    bool flush;              /* discard digits typed ahead before this try */
+};
+struct ms_collect_result {
+    int status; /* 0, MS_ENOENT (prompt missing: `failed`), MS_EHANGUP */
+    const char *digits;     /* valid during the callback */
+    const char *reason;     /* "max", "terminator", "timeout", "hangup" */
+    char terminator;        /* the terminator pressed, or 0 */
+    const char *failed;
+};
+typedef void (*ms_collect_cb)(void *ud, const struct ms_collect_result *r);
+int ms_call_collect(struct ms_call *call, const struct ms_collect_opts *opts, ms_collect_cb cb,
+                    void *ud);
+
+/* Cancels the pending operation: its callback runs with MS_ECANCELED. */
+void ms_call_cancel_op(struct ms_call *call);
+
+/* Observer notified once when the call reaches ENDED (the script runtime uses it). */
+typedef void (*ms_call_ended_cb)(void *ud, struct ms_call *call);
+void ms_call_on_ended(struct ms_call *call, ms_call_ended_cb cb, void *ud);
+
+/* Hangup details, valid once the call is over. */
+const char *ms_call_hangup_cause(const struct ms_call *call);
+const char *ms_call_hangup_by(const struct ms_call *call); /* "caller", "server" */
+
+#endif

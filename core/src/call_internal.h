@@ -1,0 +1,123 @@
+/* The inside of struct ms_call, shared by call.c (state, variables, digits),
+ * call_media.c (the per-tick media pipeline and playback) and call_ops.c
+ * (the pending operations). Nothing outside these files includes it. */
+#ifndef MS_CALL_INTERNAL_H
+#define MS_CALL_INTERNAL_H
+
+#include "endpoint.h"
+#include "media/dtmf_dedup.h"
+#include "moonswitch/call.h"
+#include "moonswitch/loop.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ms__audio;
+struct ms__audio_req;
+struct ms__dtmf_inband;
+
+#define MS_MAX_FRAME       320 /* samples: 20 ms at 16 kHz */
+#define MS_DIGIT_QUEUE     64
+#define MS_DIGIT_LOG       256
+
+enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT };
+enum ms__tx_source { TX_SILENCE, TX_PLAY, TX_ECHO };
+
+/* A playlist being played (by play or by collect's prompt). */
+struct ms__playback {
+    char **names;
+    size_t n, index;
+    int loops_left; /* 0 = forever */
+    struct ms__audio *audio; /* current item, referenced */
+    size_t pos;
+    struct ms__audio_req *req; /* pending load */
+    size_t candidate;          /* which sound dir is being tried */
+    bool active;
+};
+
+struct ms__collect {
+    struct ms_collect_opts opts;
+    char terminators[17];
+    char digits[65];
+    size_t ndigits;
+    bool prompt_done;
+};
+
+struct ms_call {
+    int refs;
+    enum ms_call_state state;
+    char id[40];
+    char *caller, *caller_name, *destination;
+    const struct ms_call_env *env;
+    const struct ms_endpoint_ops *ops;
+    void *ep;
+
+    /* variables: parallel arrays of owned strings */
+    char **var_names, **var_values;
+    size_t nvars, capvars;
+
+    /* digits: a FIFO not yet consumed by the script, and the full log for the CDR */
+    struct ms__dtmf_dedup dedup; /* one press reported by several paths counts once */
+    char queue[MS_DIGIT_QUEUE];
+    size_t qhead, qlen;
+    struct ms_digit_record log[MS_DIGIT_LOG];
+    size_t nlog;
+
+    /* times (epoch ms) and hangup details */
+    uint64_t start_ms, answer_ms, end_ms, start_loop_ms;
+    char cause[40];
+    bool by_remote;
+
+    /* media */
+    int rate;
+    size_t frame;
+    const struct ms_media_port_ops *port_ops;
+    void *port;
+    bool rfc4733;
+    struct ms_tick_handler tick;
+    enum ms__tx_source tx;
+    struct ms__playback play;
+    struct ms__dtmf_inband *inband;
+    int16_t rx[MS_MAX_FRAME];
+    bool rx_valid;
+
+    /* the one pending operation */
+    enum ms__op_kind op;
+    union {
+        ms_play_cb play;
+        ms_done_cb done;
+        ms_collect_cb collect;
+    } op_cb;
+    void *op_ud;
+    char op_interrupt[17];
+    struct ms_timer op_timer;
+    struct ms__collect collect;
+    struct ms_deferred op_defer;
+    struct ms_play_result play_result;
+    int op_status;
+    const char *op_reason; /* collect: "max", "terminator", "timeout", "hangup" */
+    char op_failed[256];
+
+    /* ended observer */
+    ms_call_ended_cb ended_cb;
+    void *ended_ud;
+};
+
+/* call_media.c */
+void ms__media_start(struct ms_call *call);
+void ms__media_stop(struct ms_call *call);
+/* Starts playing names (copied) as the transmit source; on_done is reported
+ * through ms__ops_playback_done(). */
+int ms__playback_start(struct ms_call *call, const char *const *names, size_t n, int loops);
+void ms__playback_stop(struct ms_call *call);
+
+/* call_ops.c: events from the media and digit paths to the pending op */
+void ms__ops_playback_done(struct ms_call *call, int status, const char *failed);
+void ms__ops_digit(struct ms_call *call);
+void ms__ops_call_over(struct ms_call *call);
+
+/* call.c */
+bool ms__call_pop_digit(struct ms_call *call, char *out);
+void ms__call_flush_digits(struct ms_call *call);
+
+#endif
