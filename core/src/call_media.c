@@ -99,8 +99,10 @@ static bool candidate_path(const struct ms_call *call, const char *name, size_t 
 
 static void playback_finish(struct ms_call *call, int status, const char *failed)
 {
+    char name[256];
+    snprintf(name, sizeof name, "%s", failed ? failed : ""); /* stop frees the names */
     ms__playback_stop(call);
-    ms__ops_playback_done(call, status, failed);
+    ms__ops_playback_done(call, status, failed ? name : NULL);
 }
 
 static void item_begin(struct ms_call *call);
@@ -110,6 +112,7 @@ static void load_done(void *ud, int status, struct ms__audio *audio)
     struct ms_call *call = ud;
     struct ms__playback *pb = &call->play;
     pb->req = NULL;
+    ms_loop_release(call->env->loop);
     if (status == MS_ECANCELED || !pb->active) {
         if (audio)
             ms__audio_release(audio);
@@ -155,7 +158,8 @@ static void item_begin(struct ms_call *call)
         playback_finish(call, rc, name);
         return;
     }
-    ms_call_ref(call); /* held until load_done */
+    ms_call_ref(call);                /* held until load_done */
+    ms_loop_hold(call->env->loop); /* a virtual clock waits for the decode */
 }
 
 static void item_next(struct ms_call *call)

@@ -25,6 +25,7 @@ struct ms_loop {
     size_t ntick;
     uint64_t next_tick;
     struct ms_tick_stats tstats;
+    int holds; /* virtual mode: pending real I/O */
     /* deferred queue */
     struct ms_deferred *dhead, *dtail;
 };
@@ -331,12 +332,32 @@ static void arm_driver(struct ms_loop *loop)
     uv_timer_start(&loop->driver, driver_cb, delay, 0);
 }
 
+void ms_loop_hold(struct ms_loop *loop)
+{
+    loop->holds++;
+}
+
+void ms_loop_release(struct ms_loop *loop)
+{
+    loop->holds--;
+}
+
+/* Virtual mode: lets held I/O finish (and its callbacks run) before time moves. */
+static void settle(struct ms_loop *loop)
+{
+    ms_loop_run_deferred(loop);
+    while (loop->holds > 0) {
+        uv_run(loop->uv, UV_RUN_ONCE);
+        ms_loop_run_deferred(loop);
+    }
+}
+
 void ms_loop_advance(struct ms_loop *loop, uint64_t ms)
 {
     uint64_t end = loop->vnow + ms;
-    ms_loop_run_deferred(loop);
+    settle(loop);
     while (run_one_due(loop, end))
-        ms_loop_run_deferred(loop);
+        settle(loop);
     loop->vnow = end;
 }
 

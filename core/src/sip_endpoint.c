@@ -180,6 +180,32 @@ static void set_sip_vars(struct ms_call *call, const struct ms__sip_event *ev)
     }
 }
 
+static void set_var_u64(struct ms_call *call, const char *name, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    ms_call_var_set(call, name, buf);
+}
+
+/* The stream's counters become channel variables, so the CDR shows media quality. */
+static void record_rtp_stats(struct leg *leg)
+{
+    struct ms__rtp_stats st;
+    ms__rtp_stream_stats(leg->rtp, &st);
+    struct ms_call *c = leg->call;
+    set_var_u64(c, "rtp_rx_packets", st.rx_packets);
+    set_var_u64(c, "rtp_tx_packets", st.tx_packets);
+    set_var_u64(c, "rtp_lost", st.lost);
+    set_var_u64(c, "rtp_dropped", st.dropped_unexpected_source + st.dropped_truncated +
+                                      st.dropped_unknown_pt + st.dropped_bad_event);
+    char jitter[32];
+    snprintf(jitter, sizeof jitter, "%.1f", st.jitter_ms);
+    ms_call_var_set(c, "rtp_jitter_ms", jitter);
+    ms_debug(ms_call_id(c), "rtp rx %llu tx %llu lost %llu late %llu jitter %.1f ms",
+             (unsigned long long)st.rx_packets, (unsigned long long)st.tx_packets,
+             (unsigned long long)st.lost, (unsigned long long)st.late, st.jitter_ms);
+}
+
 static void leg_free_media(struct leg *leg)
 {
     ms__rtp_stream_close(leg->rtp);
@@ -302,6 +328,7 @@ static void on_ended(struct ms__sip_endpoint *ep, struct leg *leg, const struct 
 {
     ms__u64map_del(&ep->legs, leg->sip_call);
     leg->sip_call = 0;
+    record_rtp_stats(leg);
     ms__call_clear_media(leg->call);
     leg_free_media(leg);
     ms__call_ended(leg->call, end_cause(ev), ev->end_by == MS_SIP_END_REMOTE);

@@ -223,6 +223,32 @@ static void test_bare_yield_is_an_error(void)
     teardown();
 }
 
+static void test_missing_sound_and_interrupt(void)
+{
+    setup("return function(call)\n"
+          "  local ok, err, code = call:play({'hello', 'nope/missing'})\n"
+          "  call.vars.missing = tostring(ok) .. '|' .. err .. '|' .. code\n"
+          "  local ok2, digit = call:play('hello', {interrupt = '5#'})\n"
+          "  call.vars.interrupted = tostring(ok2) .. '|' .. tostring(digit)\n"
+          "  local ok3, err3 = call:play('../../etc/passwd')\n"
+          "  call.vars.escape = tostring(ok3) .. '|' .. tostring(err3)\n"
+          "end\n");
+    ms_runtime_start_call(rt, fx.call, on_done, NULL);
+    ms_loop_advance(fx.loop, 500); /* hello (400 ms) played, then the missing one */
+    CHECK_EQ_STR(ms_call_var_get(fx.call, "missing"),
+                 "nil|ENOENT: no such file or directory: nope/missing|ENOENT");
+    ms_loop_advance(fx.loop, 100);
+    ms__call_dtmf(fx.call, '4', MS_DTMF_RFC4733); /* not an interrupt digit */
+    ms_loop_advance(fx.loop, 60);
+    CHECK(ms_call_var_get(fx.call, "interrupted") == NULL);
+    ms__call_dtmf(fx.call, '#', MS_DTMF_RFC4733);
+    ms_loop_advance(fx.loop, 0);
+    CHECK_EQ_STR(ms_call_var_get(fx.call, "interrupted"), "true|#");
+    CHECK(strncmp(ms_call_var_get(fx.call, "escape"), "nil|EINVAL", 10) == 0);
+    CHECK_EQ_INT(done_count, 1);
+    teardown();
+}
+
 int main(void)
 {
     RUN(test_script_runs_with_primitives_and_virtual_time);
@@ -233,5 +259,6 @@ int main(void)
     RUN(test_compile_error_refuses_calls);
     RUN(test_gather_tries_and_validation);
     RUN(test_bare_yield_is_an_error);
+    RUN(test_missing_sound_and_interrupt);
     return test_summary();
 }

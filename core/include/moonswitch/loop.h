@@ -79,8 +79,16 @@ size_t ms_tick_count(const struct ms_loop *loop);
 void ms_defer(struct ms_loop *loop, struct ms_deferred *d, ms_defer_cb cb, void *ud);
 void ms_defer_cancel(struct ms_loop *loop, struct ms_deferred *d);
 
+/* Real I/O a virtual clock must wait for (a prompt being decoded, say): while
+ * at least one hold is taken, ms_loop_advance() runs the libuv loop instead of
+ * moving time, so results do not depend on how fast the disk is. No effect in
+ * real mode. */
+void ms_loop_hold(struct ms_loop *loop);
+void ms_loop_release(struct ms_loop *loop);
+
 /* Virtual mode only: runs deferred callbacks, then every timer and tick due up
- * to now + ms in time order (deferred callbacks drained after each). */
+ * to now + ms in time order (deferred callbacks drained after each), waiting
+ * for held I/O before each step. */
 void ms_loop_advance(struct ms_loop *loop, uint64_t ms);
 /* Virtual mode only: the next due time (timer or tick), or UINT64_MAX. */
 uint64_t ms_loop_next_due(const struct ms_loop *loop);
