@@ -351,6 +351,8 @@ void ms__call_times(const struct ms_call *call, struct ms_call_times *out)
 
 void ms__call_dtmf(struct ms_call *call, char digit, enum ms_dtmf_source src)
 {
+    if (digit >= 'a' && digit <= 'd')
+        digit = (char)(digit - 'a' + 'A');
     uint64_t now = ms_loop_now(call->env->loop);
     if (ms_call_is_over(call) || !ms__dtmf_dedup_accept(&call->dedup, digit, src, now)) {
         ms_debug(call->id, "dtmf %c (%s) ignored", digit, ms_dtmf_source_name(src));

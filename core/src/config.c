@@ -61,9 +61,10 @@ int ms_config_set_listen(struct ms_config *cfg, const char *addr_port, char *err
 {
     char ip[64];
     int port;
+    char extra;
     const char *colon = strrchr(addr_port, ':');
-    if (!colon || (size_t)(colon - addr_port) >= sizeof ip || sscanf(colon + 1, "%d", &port) != 1 ||
-        port < 1 || port > 65535) {
+    if (!colon || (size_t)(colon - addr_port) >= sizeof ip ||
+        sscanf(colon + 1, "%d%c", &port, &extra) != 1 || port < 1 || port > 65535) {
         snprintf(err, errlen, "sip.listen: expected IPv4:PORT, got '%s'", addr_port);
         return MS_EINVAL;
     }
@@ -87,7 +88,7 @@ int ms_config_set_rtp_ports(struct ms_config *cfg, const char *range, char *err,
                  range);
         return MS_EINVAL;
     }
-    cfg->rtp_lo = lo & ~1; /* RTP on even ports */
+    cfg->rtp_lo = (lo + 1) & ~1; /* RTP on even ports, inside the range */
     cfg->rtp_hi = hi;
     return 0;
 }
@@ -226,7 +227,9 @@ static int read_sip(struct reader *r)
         return 0;
     check_keys(r, "sip.", keys);
     lua_getfield(r->L, -1, "listen");
-    if (lua_type(r->L, -1) == LUA_TSTRING) {
+    if (r->failed) {
+        /* keep the first error */
+    } else if (lua_type(r->L, -1) == LUA_TSTRING) {
         if (ms_config_set_listen(r->cfg, lua_tostring(r->L, -1), r->err, r->errlen) < 0)
             r->failed = 1;
     } else if (!lua_isnil(r->L, -1)) {

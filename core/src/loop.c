@@ -261,6 +261,27 @@ void ms_loop_run_deferred(struct ms_loop *loop)
 
 /* ---- dispatch ---- */
 
+/* Real mode: the tick to run now. Records how late it is; after a stall of
+ * more than 100 ms the missed slots are skipped rather than sent in a burst. */
+static uint64_t take_tick(struct ms_loop *loop)
+{
+    uint64_t due = loop->next_tick;
+    uint64_t us = now_us(loop), due_us = due * 1000u;
+    uint64_t late = us > due_us ? us - due_us : 0;
+    if (late > 100000) {
+        uint64_t missed = late / 1000u / MS_TICK_MS;
+        loop->tstats.skipped += missed;
+        due += missed * MS_TICK_MS;
+        late -= missed * MS_TICK_MS * 1000u;
+    }
+    loop->tstats.ticks++;
+    if (late > 2000)
+        loop->tstats.late_over_2ms++;
+    if (late > loop->tstats.max_late_us)
+        loop->tstats.max_late_us = late;
+    return due;
+}
+
 /* Runs the earliest due event (timer first on a tie). Returns false if none is due. */
 static bool run_one_due(struct ms_loop *loop, uint64_t now)
 {
@@ -275,38 +296,19 @@ static bool run_one_due(struct ms_loop *loop, uint64_t now)
         return true;
     }
     if (kdue <= now) {
-        uint64_t tick = loop->next_tick;
+        uint64_t tick = loop->mode == MS_CLOCK_REAL ? take_tick(loop) : loop->next_tick;
         if (loop->mode == MS_CLOCK_VIRTUAL)
             loop->vnow = tick;
-        loop->next_tick += MS_TICK_MS;
+        loop->next_tick = tick + MS_TICK_MS;
         run_tick(loop, tick);
         return true;
     }
     return false;
 }
 
-static void note_lateness(struct ms_loop *loop)
-{
-    uint64_t us = now_us(loop), due_us = loop->next_tick * 1000u;
-    if (!loop->ntick || us < due_us)
-        return;
-    uint64_t late = us - due_us;
-    loop->tstats.ticks++;
-    if (late > 2000)
-        loop->tstats.late_over_2ms++;
-    if (late > loop->tstats.max_late_us)
-        loop->tstats.max_late_us = late;
-    if (late > 100000) { /* stalled: do not burst the missed frames */
-        uint64_t missed = late / 1000 / MS_TICK_MS;
-        loop->tstats.skipped += missed;
-        loop->next_tick += missed * MS_TICK_MS;
-    }
-}
-
 static void driver_cb(uv_timer_t *t)
 {
     struct ms_loop *loop = t->data;
-    note_lateness(loop);
     for (;;) {
         if (!run_one_due(loop, ms_loop_now(loop)))
             break;

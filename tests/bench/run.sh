@@ -99,12 +99,34 @@ udp_errors() {
                    for (i = 2; i <= NF; i++) if (k[i] == "InErrors" || k[i] == "RcvbufErrors") s += $i }
          END { print s + 0 }' /proc/net/snmp
 }
+# Receive-buffer drops of the server's sockets (SIP port and RTP range) now
+# open, from /proc/net/udp; sockets closed earlier take their count along.
+server_sock_drops() {
+    awk -v lo="$RTP_LO" -v hi="$RTP_HI" -v sip="$SIP_PORT" '
+        function hex(s,   i, v) {
+            v = 0
+            for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1
+            return v
+        }
+        NR > 1 { split($2, a, ":"); p = hex(a[2]); if ((p >= lo && p <= hi) || p == sip) d += $NF }
+        END { print d + 0 }' /proc/net/udp
+}
 # share of one core, in %, for a tick delta over a time span
 core_pct() { awk -v t="$1" -v s="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz / s * 100 }'; }
 # csv_last FILE COLUMN: the last row's value of a SIPp statistics column
 csv_last() {
     awk -F';' -v k="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == k) c = i; next }
                          { v = $c } END { print v }' "$1"
+}
+# rt_p99 FILE: from the last row's ResponseTimeRepartition1 buckets, the bound
+# under which 99% of INVITE->200 times fall ("<1" ms, ..., ">=500").
+rt_p99() {
+    awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^ResponseTimeRepartition1_/) {
+                             c[++n] = i; b[n] = substr($i, 26) } next }
+               { for (k = 1; k <= n; k++) v[k] = $c[k] }
+               END { for (k = 1; k <= n; k++) t += v[k]
+                     for (k = 1; k <= n; k++) { s += v[k]; if (t > 0 && s >= 0.99 * t) { print b[k]; exit } }
+                     print "-" }' "$1"
 }
 # HH:MM:SS:micro -> ms
 hms_ms() { awk -F: '{ printf "%.2f", ($1 * 3600 + $2 * 60 + $3) * 1000 + $4 / 1000 }' <<<"$1"; }
@@ -162,10 +184,11 @@ bench_server_stop() {
 # `timeout WATCHDOG`; SIPP_PID is SIPp's own pid (for its CPU), SIPP_WAIT the
 # pid to wait for.
 sipp_start() {
-    local name=$1 sf=$2 service=$3
+    local name=$1 sf=$2 service=$3 port
     shift 3
+    port=$(free_ports 1) || exit 1
     (cd "$WT" && exec timeout -k 5 "$WATCHDOG" sipp -sf "$sf" -s "$service" -i 127.0.0.1 \
-        -mi 127.0.0.1 -p "$(free_ports 1)" -mp "$SIPP_MP" -nostdin -trace_stat \
+        -mi 127.0.0.1 -p "$port" -mp "$SIPP_MP" -nostdin -trace_stat \
         -stf "$WT/$name.csv" -fd 1 -trace_err -error_file "$WT/$name.errors.log" \
         -recv_timeout 20000 "$@" "127.0.0.1:$SIP_PORT" >"$WT/$name.sipp.log" 2>&1) &
     SIPP_WAIT=$!
@@ -174,8 +197,8 @@ sipp_start() {
 }
 
 sipp_child() {
-    SIPP_PID=$(cat "/proc/$SIPP_WAIT/task/$SIPP_WAIT/children" 2>/dev/null | awk '{ print $1 }')
-    [ -n "$SIPP_PID" ]
+    SIPP_PID=$(awk '{ print $1 }' "/proc/$SIPP_WAIT/task/$SIPP_WAIT/children" 2>/dev/null)
+    [ -n "$SIPP_PID" ] && [ "$(cat "/proc/$SIPP_PID/comm" 2>/dev/null)" = sipp ]
 }
 
 # ---- concurrency levels ----
@@ -210,7 +233,8 @@ run_level() {
     sleep "$WIN_S"
     tw2=$(now); a2=$(cpu_ticks "$MS_PID"); s2=$(cpu_ticks "$SIPP_PID")
     rss1=$(rss_kb "$MS_PID")
-    local up
+    local up drops
+    drops=$(server_sock_drops)
     up=$(csv_last "$WT/$name.csv" CurrentCall)
     echo "   steady window: $up calls up" >&2
     wait "$SIPP_WAIT"
@@ -226,13 +250,13 @@ run_level() {
     ok=$(csv_last "$WT/$name.csv" 'SuccessfulCall(C)')
     failed=$(csv_last "$WT/$name.csv" 'FailedCall(C)')
     retrans=$(csv_last "$WT/$name.csv" 'Retransmissions(C)')
-    rt=$(hms_ms "$(csv_last "$WT/$name.csv" 'ResponseTime1(C)')")
+    rt="$(hms_ms "$(csv_last "$WT/$name.csv" 'ResponseTime1(C)')") ($(rt_p99 "$WT/$name.csv"))"
     cdrs=$(sql "SELECT count(*) FROM cdr")
     digits=$(sql "SELECT count(*) FROM cdr WHERE digits = '1'")
     rtp="- - - - - -"
     [ -n "$cap" ] && [ -s "$cap" ] && rtp=$(rtp_report "$cap")
     set -- $rtp
-    LEVEL_ROWS="$LEVEL_ROWS| $n | $up | $srv% | $(awk -v p="$srv" -v n="$n" 'BEGIN { printf "%.3f", p / n }')% | $perc KB | $cli% | $ok/$total | $failed | $retrans | $rt | $digits/$cdrs | $1 | $2 | $3 | $4 | $5 | $6 | $((udp1 - udp0)) |
+    LEVEL_ROWS="$LEVEL_ROWS| $n | $up | $srv% | $(awk -v p="$srv" -v n="$n" 'BEGIN { printf "%.3f", p / n }')% | $perc KB | $cli% | $ok/$total | $failed | $retrans | $rt | $digits/$cdrs | $1 | $2 | $3 | $4 | $5 | $6 | $drops | $((udp1 - udp0)) |
 "
     level_passed=$(awk -v f="$failed" -v p99="$3" -v mx="$4" -v lost="$5" -v up="$up" -v n="$n" \
         'BEGIN { ok = (f == 0 && up >= n);
@@ -260,7 +284,7 @@ run_ramp() {
         ok=$(csv_last "$WT/ramp$r.csv" 'SuccessfulCall(C)')
         failed=$(csv_last "$WT/ramp$r.csv" 'FailedCall(C)')
         retrans=$(csv_last "$WT/ramp$r.csv" 'Retransmissions(C)')
-        rt=$(hms_ms "$(csv_last "$WT/ramp$r.csv" 'ResponseTime1(C)')")
+        rt="$(hms_ms "$(csv_last "$WT/ramp$r.csv" 'ResponseTime1(C)')") ($(rt_p99 "$WT/ramp$r.csv"))"
         cpu_ms=$(awk -v t=$((a2 - a1)) -v hz="$CLK_TCK" -v n="$calls" 'BEGIN { printf "%.2f", t / hz * 1000 / n }')
         RAMP_ROWS="$RAMP_ROWS| $r | $ok/$calls | $failed | $retrans | $rt | $cpu_ms |
 "
@@ -291,14 +315,17 @@ Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpu
 commit $(git -C "$SRC_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$SRC_DIR" diff --quiet 2>/dev/null || echo ' (dirty)').
 Calls of ${CALL_S} s (menu, digit 1 by SIP INFO, hold music, hold re-INVITE), caller audio
 all along; steady window ${WIN_S} s; RTP measured on the server's first ports (up to 100 calls).
-CPU as % of one core. Logs: $WT
+CPU as % of one core. SIPp reports INVITE->200 in whole ms ("0.00": under 1 ms).
+Server socket drops: receive-buffer drops of the server's open sockets at the end of the
+window; host UDP drops: Udp InErrors+RcvbufErrors over the level, everyone's (SIPp's
+rtp_stream receive socket included). Logs: $WT
 
-| calls | up in window | server CPU | per call | RSS/call | SIPp CPU | ok | failed | retrans | INVITE->200 ms | digits seen | RTP streams | gap p50 ms | gap p99 ms | gap max ms | lost | jitter max ms | UDP drops |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| calls | up in window | server CPU | per call | RSS/call | SIPp CPU | ok | failed | retrans | INVITE->200 ms avg (p99) | digits seen | RTP streams | gap p50 ms | gap p99 ms | gap max ms | lost | jitter max ms | server socket drops | host UDP drops |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 $LEVEL_ROWS
 Set-up ramp (1 s calls, ${STEP_S} s per rate):
 
-| calls/s | ok | failed | retrans | INVITE->200 ms | server CPU ms/call |
+| calls/s | ok | failed | retrans | INVITE->200 ms avg (p99) | server CPU ms/call |
 |---|---|---|---|---|---|
 $RAMP_ROWS
 Highest set-up rate with zero failures: $best_rate calls/s.

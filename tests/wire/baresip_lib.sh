@@ -57,15 +57,15 @@ bs_start() {
     log "baresip pid $BS_PID, control 127.0.0.1:$BS_CTRL"
 }
 
-bs_listening() { alive "$BS_PID" && udp_bound "$BS_CTRL"; }
+bs_listening() { alive "$BS_PID" && port_bound "$BS_CTRL"; }
 
 # Reads netstrings ("LEN:DATA,") from stdin, prints one DATA per line.
 bs_reader() {
-    local len msg comma
+    local len msg
     while IFS= read -r -d ':' len; do
         [[ $len =~ ^[0-9]+$ ]] || return 1
         IFS= read -r -N "$len" msg || return 1
-        IFS= read -r -N 1 comma
+        IFS= read -r -N 1 _ # the closing comma
         printf '%s\n' "$msg"
     done
 }

@@ -120,7 +120,8 @@ free_ports() {
     return 1
 }
 
-udp_bound() { used_ports | grep -qx "$1"; }
+# port_bound PORT: someone has a TCP or UDP socket on PORT.
+port_bound() { used_ports | grep -qx "$1"; }
 
 # ---- the server ----
 
@@ -171,7 +172,7 @@ ms_start() {
     fail "server could not start"
 }
 
-ms_ready() { alive "$MS_PID" && udp_bound "$SIP_PORT"; }
+ms_ready() { alive "$MS_PID" && port_bound "$SIP_PORT"; }
 
 # ms_stop [SECONDS]: SIGTERM, then the server must exit 0 within SECONDS (default 10).
 ms_stop() {
@@ -273,7 +274,7 @@ sipp_bg() {
     WIRE_PIDS="$WIRE_PIDS $SIPP_PID"
 }
 
-# sipp_wait [SECONDS]: waits for the background SIPp; sets SIPP_RC.
+# sipp_wait: waits for the background SIPp; sets SIPP_RC.
 sipp_wait() {
     wait "$SIPP_PID"
     SIPP_RC=$?
