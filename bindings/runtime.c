@@ -28,6 +28,17 @@ static int load_embedded(lua_State *L)
     return 1;
 }
 
+void ms_runtime_register_embedded(lua_State *L)
+{
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    for (const struct ms__lua_source *s = ms__lua_sources; s->name; s++) {
+        lua_pushlightuserdata(L, (void *)s);
+        lua_pushcclosure(L, load_embedded, 1);
+        lua_setfield(L, -2, s->name);
+    }
+    lua_pop(L, 1);
+}
+
 static void register_preloads(lua_State *L)
 {
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
@@ -35,12 +46,8 @@ static void register_preloads(lua_State *L)
     lua_setfield(L, -2, "moonswitch");
     lua_pushcfunction(L, luaopen_moonswitch_call);
     lua_setfield(L, -2, "moonswitch.call");
-    for (const struct ms__lua_source *s = ms__lua_sources; s->name; s++) {
-        lua_pushlightuserdata(L, (void *)s);
-        lua_pushcclosure(L, load_embedded, 1);
-        lua_setfield(L, -2, s->name);
-    }
     lua_pop(L, 1);
+    ms_runtime_register_embedded(L);
 }
 
 static void set_package_path(lua_State *L, const char *dir)

@@ -44,4 +44,9 @@ int ms_runtime_start_call(struct ms_runtime *rt, struct ms_call *call, ms_script
 
 size_t ms_runtime_running(const struct ms_runtime *rt);
 
+struct lua_State;
+/* Registers the Lua modules compiled into the binary (moonswitch.*) in a
+ * state's package.preload: for other Lua states, such as the test runner's. */
+void ms_runtime_register_embedded(struct lua_State *L);
+
 #endif

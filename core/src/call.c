@@ -101,6 +101,11 @@ void *ms__call_endpoint(const struct ms_call *call)
     return call->ep;
 }
 
+const struct ms_endpoint_ops *ms__call_ops(const struct ms_call *call)
+{
+    return call->ops;
+}
+
 void ms_call_ref(struct ms_call *call)
 {
     call->refs++;

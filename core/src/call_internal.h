@@ -110,6 +110,8 @@ void ms__media_stop(struct ms_call *call);
  * through ms__ops_playback_done(). */
 int ms__playback_start(struct ms_call *call, const char *const *names, size_t n, int loops);
 void ms__playback_stop(struct ms_call *call);
+/* Tells the endpoint what the call starts or stops sending. */
+void ms__media_emit(struct ms_call *call, enum ms_media_event_kind kind, bool complete);
 
 /* call_ops.c: events from the media and digit paths to the pending op */
 void ms__ops_playback_done(struct ms_call *call, int status, const char *failed);

@@ -64,6 +64,31 @@ void ms__call_clear_media(struct ms_call *call)
 
 /* ---- playback ---- */
 
+void ms__media_emit(struct ms_call *call, enum ms_media_event_kind kind, bool complete)
+{
+    if (!call->ops->media_event)
+        return;
+    const struct ms__playback *pb = &call->play;
+    struct ms_media_event ev = {
+        .kind = kind,
+        .name = kind == MS_MEDIA_ECHO_START || kind == MS_MEDIA_ECHO_END ? "echo"
+                : pb->names && pb->index < pb->n ? pb->names[pb->index]
+                                                 : "",
+        .samples = pb->audio ? pb->audio->samples : 0,
+        .rate = call->rate,
+        .complete = complete,
+    };
+    call->ops->media_event(call->ep, call, &ev);
+}
+
+/* The current item's audio is ready: it starts now. */
+static void item_ready(struct ms_call *call, struct ms__audio *audio)
+{
+    call->play.audio = audio;
+    call->play.pos = 0;
+    ms__media_emit(call, MS_MEDIA_PLAY_START, false);
+}
+
 static bool name_is_safe(const char *name)
 {
     if (!*name)
@@ -120,8 +145,7 @@ static void load_done(void *ud, int status, struct ms__audio *audio)
         return;
     }
     if (status == 0) {
-        pb->audio = audio;
-        pb->pos = 0;
+        item_ready(call, audio);
     } else if (status == MS_ENOENT) {
         pb->candidate++;
         item_begin(call);
@@ -143,8 +167,9 @@ static void item_begin(struct ms_call *call)
         return;
     }
     for (size_t k = 0; pb->candidate == 0 && candidate_path(call, name, k, path, sizeof path); k++) {
-        if (ms__audio_cache_lookup(call->env->audio, path, call->rate, &pb->audio) == 0) {
-            pb->pos = 0;
+        struct ms__audio *audio;
+        if (ms__audio_cache_lookup(call->env->audio, path, call->rate, &audio) == 0) {
+            item_ready(call, audio);
             return;
         }
     }
@@ -166,6 +191,7 @@ static void item_next(struct ms_call *call)
 {
     struct ms__playback *pb = &call->play;
     if (pb->audio) {
+        ms__media_emit(call, MS_MEDIA_PLAY_END, true);
         ms__audio_release(pb->audio);
         pb->audio = NULL;
     }
@@ -219,6 +245,7 @@ void ms__playback_stop(struct ms_call *call)
         pb->req = NULL;
     }
     if (pb->audio) {
+        ms__media_emit(call, MS_MEDIA_PLAY_END, false); /* stopped before its end */
         ms__audio_release(pb->audio);
         pb->audio = NULL;
     }

@@ -53,8 +53,10 @@ static void complete(struct ms_call *call, int status, const char *failed)
     snprintf(call->op_failed, sizeof call->op_failed, "%s", failed ? failed : "");
     if (call->op == OP_PLAY || call->op == OP_COLLECT)
         ms__playback_stop(call);
-    if (call->op == OP_ECHO && call->tx == TX_ECHO)
+    if (call->op == OP_ECHO && call->tx == TX_ECHO) {
         call->tx = TX_SILENCE;
+        ms__media_emit(call, MS_MEDIA_ECHO_END, status == 0);
+    }
     ms_defer(call->env->loop, &call->op_defer, fire, call);
 }
 
@@ -143,6 +145,7 @@ int ms_call_echo(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud)
         return rc;
     call->op_cb.done = cb;
     call->tx = TX_ECHO;
+    ms__media_emit(call, MS_MEDIA_ECHO_START, false);
     if (ms > 0) {
         call->op_timer.cb = on_op_timer;
         ms_timer_start(call->env->loop, &call->op_timer, ms);

@@ -30,6 +30,7 @@ static const struct ms__cause causes[] = {
     {"INTERWORKING", 127, 500},
     {"ORIGINATOR_CANCEL", 487, 487},
     {"MEDIA_TIMEOUT", 604, 408},
+    {"SYSTEM_SHUTDOWN", 503, 503}, /* not Q.850: FreeSWITCH's cause for calls ended by a stop */
 };
 
 const struct ms__cause *ms__cause_find(const char *name)

@@ -28,6 +28,8 @@ struct ms__cdr_writer {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_cond_t idle_cv; /* signalled when a batch is done */
+    int writing;
     struct row *head, *tail;
     int stop;
     uint64_t written;
@@ -214,6 +216,7 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&w->cv, &w->mu);
         struct row *batch = w->head;
         w->head = w->tail = NULL;
+        w->writing = 1;
         int stop = w->stop;
         pthread_mutex_unlock(&w->mu);
         uint64_t n = 0;
@@ -229,6 +232,8 @@ static void *writer_main(void *arg)
         }
         pthread_mutex_lock(&w->mu);
         w->written += n;
+        w->writing = 0;
+        pthread_cond_broadcast(&w->idle_cv);
         if (stop && !w->head)
             break;
     }
@@ -277,6 +282,7 @@ int ms__cdr_open(struct ms__cdr_writer **out, const char *path)
         goto fail_db;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
+    pthread_cond_init(&w->idle_cv, NULL);
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
         goto fail_thread;
     *out = w;
@@ -284,6 +290,7 @@ int ms__cdr_open(struct ms__cdr_writer **out, const char *path)
 fail_thread:
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
+    pthread_cond_destroy(&w->idle_cv);
     sqlite3_finalize(w->insert);
 fail_db:
     if (w->db) {
@@ -312,6 +319,14 @@ int ms__cdr_submit(struct ms__cdr_writer *w, const struct ms_call *call)
     return 0;
 }
 
+void ms__cdr_flush(struct ms__cdr_writer *w)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->head || w->writing)
+        pthread_cond_wait(&w->idle_cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
 uint64_t ms__cdr_written(struct ms__cdr_writer *w)
 {
     pthread_mutex_lock(&w->mu);
@@ -329,6 +344,7 @@ void ms__cdr_close(struct ms__cdr_writer *w)
     pthread_join(w->thread, NULL);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
+    pthread_cond_destroy(&w->idle_cv);
     sqlite3_finalize(w->insert);
     sqlite3_close(w->db);
     free(w);

@@ -17,6 +17,8 @@ struct ms__cdr_writer;
 int ms__cdr_open(struct ms__cdr_writer **out, const char *path);
 int ms__cdr_submit(struct ms__cdr_writer *w, const struct ms_call *call);
 void ms__cdr_close(struct ms__cdr_writer *w);
+/* Blocks until every row submitted so far is written (tests, shutdown). */
+void ms__cdr_flush(struct ms__cdr_writer *w);
 /* Rows written so far (for tests and status). */
 uint64_t ms__cdr_written(struct ms__cdr_writer *w);
 

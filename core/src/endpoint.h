@@ -25,6 +25,22 @@ struct ms_media_port_ops {
     void (*write)(void *port, const int16_t *pcm, size_t n);
 };
 
+/* What the call sends, as events: lets the in-process simulated caller know
+ * which prompt it "hears" without analysing audio. */
+enum ms_media_event_kind {
+    MS_MEDIA_PLAY_START, /* a sound starts: name, samples */
+    MS_MEDIA_PLAY_END,   /* it ended: complete = played to its last sample */
+    MS_MEDIA_ECHO_START,
+    MS_MEDIA_ECHO_END,
+};
+struct ms_media_event {
+    enum ms_media_event_kind kind;
+    const char *name; /* the sound name as the script gave it */
+    size_t samples;
+    int rate;
+    bool complete;
+};
+
 struct ms_endpoint_ops {
     const char *kind; /* "sip", "sim" */
     int (*ring)(void *ep, struct ms_call *call);
@@ -34,6 +50,8 @@ struct ms_endpoint_ops {
     void (*hangup)(void *ep, struct ms_call *call, const char *cause, int sip_status);
     /* The call's memory is going away: the endpoint forgets it. May be NULL. */
     void (*release)(void *ep, struct ms_call *call);
+    /* What the call starts and stops sending. May be NULL. */
+    void (*media_event)(void *ep, struct ms_call *call, const struct ms_media_event *ev);
 };
 
 /* Shared by all calls of a loop; owned by the server (or a test). */
@@ -55,6 +73,7 @@ struct ms_call_params {
 
 int ms__call_new(struct ms_call **out, const struct ms_call_params *p);
 void *ms__call_endpoint(const struct ms_call *call);
+const struct ms_endpoint_ops *ms__call_ops(const struct ms_call *call);
 
 /* Media: attach the port (and its rate) once media is negotiated; may be
  * called again (re-INVITE). rfc4733: the endpoint receives out-of-band digits,

@@ -4,6 +4,7 @@
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/server.h"
+#include "testrun/testrun.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -16,7 +17,8 @@
 static void usage(FILE *to)
 {
     fprintf(to,
-            "usage: moonswitch [options]\n"
+            "usage: moonswitch [options]          serve\n"
+            "       moonswitch test [options] FILES|DIRS   run flow tests (moonswitch test -h)\n"
             "  -c, --config FILE      configuration (default: %s/conf/moonswitch.lua)\n"
             "      --listen ADDR:PORT SIP address (UDP and TCP), e.g. 127.0.0.1:5060\n"
             "      --rtp-ports LO-HI  RTP port range, e.g. 16384-32767\n"
@@ -50,6 +52,8 @@ static int apply(struct ms_config *cfg, const struct overrides *o, char *err, si
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "test") == 0)
+        return ms__test_main(argc - 1, argv + 1);
     static const struct option opts[] = {
         {"config", required_argument, 0, 'c'},   {"listen", required_argument, 0, 'l'},
         {"rtp-ports", required_argument, 0, 'r'}, {"db", required_argument, 0, 'd'},

@@ -111,7 +111,8 @@ static void ep_release(void *ud, struct ms_call *call)
     free(ud);
 }
 
-static const struct ms_endpoint_ops sip_ops = {"sip", ep_ring, ep_answer, ep_hangup, ep_release};
+static const struct ms_endpoint_ops sip_ops = {
+    .kind = "sip", .ring = ep_ring, .answer = ep_answer, .hangup = ep_hangup, .release = ep_release};
 
 /* ---- media negotiation ---- */
 
@@ -412,7 +413,7 @@ void ms__sip_endpoint_stop(struct ms__sip_endpoint *e, void (*done)(void *ud), v
     for (size_t i = 0; i < e->legs.cap; i++) {
         uint64_t k = e->legs.keys[i];
         if (k && k != UINT64_MAX)
-            ms_call_hangup(((struct leg *)e->legs.vals[i])->call, "NORMAL_CLEARING");
+            ms_call_hangup(((struct leg *)e->legs.vals[i])->call, "SYSTEM_SHUTDOWN");
     }
     ms__sip_agent_stop(e->agent, agent_stopped, e);
 }

@@ -152,6 +152,8 @@ static int parse_one(const uint8_t *p, size_t left, uint32_t our_ssrc, struct ms
             return MS_EPROTO;
     } else if (p[1] == MS__RTCP_BYE) {
         out->bye = true;
+        if ((p[0] & 0x1f) >= 1 && body >= 8 && !out->sender_ssrc)
+            out->sender_ssrc = ms__rd32(p + 4); /* the first SSRC leaving */
     }
     return (int)len;
 }

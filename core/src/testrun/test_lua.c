@@ -1,0 +1,275 @@
+/* Lua module moonswitch.testing.core: the primitives the flow-test library
+ * (bindings/lua/testing.lua) is written on: dial, the caller's actions, its
+ * transcript, the clock, waiting, and CDR rows. */
+#define MS_LOG_MODULE "test"
+#include "engine.h"
+#include "media/audio_decode.h"
+#include "moonswitch/error.h"
+#include "moonswitch/log.h"
+#include "moonswitch/loop.h"
+#include "sim/sim_call.h"
+#include "testrun/testrun.h"
+
+#include <lauxlib.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CALLER_MT "moonswitch.test_caller"
+#define CTX_KEY   "moonswitch.testctx"
+
+struct lcaller {
+    struct ms_call *call; /* referenced */
+};
+
+static struct ms__testctx *ctx_of(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, CTX_KEY);
+    struct ms__testctx *c = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return c;
+}
+
+static struct ms__sim_call *check_caller(lua_State *L)
+{
+    struct lcaller *lc = luaL_checkudata(L, 1, CALLER_MT);
+    return ms__sim_of(lc->call);
+}
+
+static void on_notify(void *ud, struct ms__sim_call *sc)
+{
+    (void)sc;
+    ((struct ms__testctx *)ud)->notified++;
+}
+
+/* core.dial(destination, {caller=, caller_name=, headers={...}, rfc4733=}) */
+static int l_dial(lua_State *L)
+{
+    struct ms__testctx *ctx = ctx_of(L);
+    struct ms__sim_dial_opts o = {.destination = luaL_checkstring(L, 1), .rfc4733 = true};
+    const char *headers[33] = {0};
+    if (lua_istable(L, 2)) {
+        lua_getfield(L, 2, "caller");
+        o.caller = lua_tostring(L, -1);
+        lua_getfield(L, 2, "caller_name");
+        o.caller_name = lua_tostring(L, -1);
+        lua_getfield(L, 2, "rfc4733");
+        o.rfc4733 = lua_isnil(L, -1) || lua_toboolean(L, -1);
+        lua_getfield(L, 2, "headers");
+        if (lua_istable(L, -1)) {
+            int t = lua_gettop(L), n = 0;
+            lua_pushnil(L);
+            while (n < 32 && lua_next(L, t)) {
+                if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+                    return luaL_error(L, "headers: names and values must be strings");
+                headers[n++] = lua_tostring(L, -2); /* kept alive by the table */
+                headers[n++] = lua_tostring(L, -1);
+                lua_pop(L, 1);
+            }
+        }
+        o.headers = headers;
+    }
+    struct lcaller *lc = lua_newuserdatauv(L, sizeof *lc, 0);
+    lc->call = NULL;
+    luaL_setmetatable(L, CALLER_MT);
+    int rc = ms__sim_dial(ctx->engine, &o, on_notify, ctx, &lc->call);
+    if (rc < 0)
+        return luaL_error(L, "cannot dial %s: %s", o.destination, ms_strerror(rc));
+    return 1;
+}
+
+static const char *const kind_names[] = {"ringing", "answered", "prompt", "prompt_end", "echo",
+                                         "echo_end", "pressed", "sent", "hangup"};
+
+/* caller:heard(i) -> {at=, kind=, name=, detail=, complete=, status=} or nil (1-based) */
+static int l_heard(lua_State *L)
+{
+    struct ms__sim_call *sc = check_caller(L);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    const struct ms__heard *h = i >= 1 ? ms__sim_heard_at(sc, (size_t)i - 1) : NULL;
+    if (!h)
+        return 0;
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, (lua_Integer)h->at_ms);
+    lua_setfield(L, -2, "at");
+    lua_pushstring(L, kind_names[h->kind]);
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, h->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, h->detail);
+    lua_setfield(L, -2, "detail");
+    lua_pushboolean(L, h->complete);
+    lua_setfield(L, -2, "complete");
+    lua_pushinteger(L, h->status);
+    lua_setfield(L, -2, "status");
+    return 1;
+}
+
+static int l_count(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)ms__sim_heard_count(check_caller(L)));
+    return 1;
+}
+
+static int l_press(lua_State *L)
+{
+    struct ms__sim_call *sc = check_caller(L);
+    const char *d = luaL_checkstring(L, 2);
+    static const char *const methods[] = {"rfc4733", "info", "inband", NULL};
+    int m = luaL_checkoption(L, 3, "rfc4733", methods);
+    int ms = (int)luaL_optinteger(L, 4, 100);
+    int rc = ms__sim_press(sc, d[0], (enum ms__press_method)m, ms);
+    luaL_argcheck(L, rc != MS_EINVAL && d[0] && !d[1], 2, "a DTMF digit: 0-9, *, #, A-D");
+    lua_pushboolean(L, rc == 0);
+    return 1;
+}
+
+/* caller:send_file(path, label) -> ms of audio queued */
+static int l_send_file(lua_State *L)
+{
+    struct ms__sim_call *sc = check_caller(L);
+    const char *path = luaL_checkstring(L, 2);
+    int16_t *pcm = NULL;
+    size_t n = 0;
+    int rc = ms__audio_decode_file(path, 8000, &pcm, &n);
+    if (rc < 0)
+        return luaL_error(L, "cannot read %s: %s", path, ms_strerror(rc));
+    rc = ms__sim_send(sc, pcm, n, luaL_optstring(L, 3, path));
+    free(pcm);
+    if (rc < 0 && rc != MS_EHANGUP)
+        return luaL_error(L, "cannot send %s: %s", path, ms_strerror(rc));
+    lua_pushinteger(L, (lua_Integer)(n / 8));
+    return 1;
+}
+
+static int l_hangup(lua_State *L)
+{
+    ms__sim_hangup(check_caller(L));
+    return 0;
+}
+
+static int l_state(lua_State *L)
+{
+    struct ms__sim_call *sc = check_caller(L);
+    lua_pushboolean(L, ms__sim_ended(sc));
+    lua_pushboolean(L, ms__sim_done(sc));
+    lua_pushinteger(L, (lua_Integer)ms__sim_last_sound_ms(sc));
+    lua_pushinteger(L, (lua_Integer)ms__sim_pending_ms(sc));
+    return 4;
+}
+
+static int l_id(lua_State *L)
+{
+    lua_pushstring(L, ms_call_id(ms__sim_call_of(check_caller(L))));
+    return 1;
+}
+
+/* caller:var(name): the call's channel variable, as the script set it (in-process only). */
+static int l_var(lua_State *L)
+{
+    const char *v = ms_call_var_get(ms__sim_call_of(check_caller(L)), luaL_checkstring(L, 2));
+    if (v)
+        lua_pushstring(L, v);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int l_gc(lua_State *L)
+{
+    struct lcaller *lc = luaL_checkudata(L, 1, CALLER_MT);
+    if (lc->call) {
+        ms_call_unref(lc->call);
+        lc->call = NULL;
+    }
+    return 0;
+}
+
+static int l_now(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)ms_loop_now(ctx_of(L)->loop));
+    return 1;
+}
+
+/* core.wait(deadline): suspends the test until a caller's transcript grows, a
+ * CDR is done, or the loop clock reaches deadline. */
+static int l_wait(lua_State *L)
+{
+    luaL_checkinteger(L, 1);
+    if (!lua_isyieldable(L))
+        return luaL_error(L, "wait outside a test");
+    return lua_yield(L, 1);
+}
+
+static void push_column(lua_State *L, sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(st, i)); break;
+    case SQLITE_NULL: lua_pushnil(L); break;
+    default: lua_pushstring(L, (const char *)sqlite3_column_text(st, i)); break;
+    }
+}
+
+/* core.cdr(call_id) -> the row as a table (vars and digit_log as JSON text), or nil */
+static int l_cdr(lua_State *L)
+{
+    struct ms__testctx *ctx = ctx_of(L);
+    const char *id = luaL_checkstring(L, 1);
+    ms__engine_flush_cdrs(ctx->engine);
+    sqlite3 *db;
+    if (sqlite3_open_v2(ctx->db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return luaL_error(L, "cannot open the CDR database %s", ctx->db_path);
+    }
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT * FROM cdr WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            lua_newtable(L);
+            for (int i = 0; i < sqlite3_column_count(st); i++) {
+                push_column(L, st, i);
+                lua_setfield(L, -2, sqlite3_column_name(st, i));
+            }
+            n = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static const luaL_Reg caller_methods[] = {
+    {"heard", l_heard}, {"count", l_count},   {"press", l_press}, {"send_file", l_send_file},
+    {"hangup", l_hangup}, {"state", l_state}, {"id", l_id},       {"var", l_var},
+    {NULL, NULL},
+};
+
+static const luaL_Reg funcs[] = {
+    {"dial", l_dial}, {"now", l_now}, {"wait", l_wait}, {"cdr", l_cdr}, {NULL, NULL},
+};
+
+static int luaopen_core(lua_State *L)
+{
+    if (luaL_newmetatable(L, CALLER_MT)) {
+        luaL_newlib(L, caller_methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, l_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    luaL_newlib(L, funcs);
+    lua_pushstring(L, "inprocess");
+    lua_setfield(L, -2, "mode");
+    return 1;
+}
+
+void ms__test_lua_open(lua_State *L, struct ms__testctx *ctx)
+{
+    lua_pushlightuserdata(L, ctx);
+    lua_setfield(L, LUA_REGISTRYINDEX, CTX_KEY);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_pushcfunction(L, luaopen_core);
+    lua_setfield(L, -2, "moonswitch.testing.core");
+    lua_pop(L, 1);
+}

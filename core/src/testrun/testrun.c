@@ -1,0 +1,357 @@
+/* `moonswitch test`: runs Lua flow tests against the configured dialplan,
+ * in-process on a virtual clock. */
+#define MS_LOG_MODULE "test"
+#include "testrun/testrun.h"
+#include "engine.h"
+#include "moonswitch/config.h"
+#include "moonswitch/error.h"
+#include "moonswitch/log.h"
+#include "moonswitch/loop.h"
+#include "runtime.h"
+#include "sim/sim_call.h"
+#include "testrun/report.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MS_SOURCE_DIR
+#define MS_SOURCE_DIR "."
+#endif
+
+#define VIRTUAL_LIMIT_MS (30u * 60u * 1000u) /* 30 minutes of call time per test */
+
+struct runner {
+    struct ms__testctx ctx;
+    uv_loop_t uv;
+    lua_State *L;
+    int testing_ref; /* the moonswitch.testing module */
+    double wall_limit_s;
+    bool verbose;
+    struct ms__report report;
+};
+
+/* ---- driving the clock ---- */
+
+static double wall_now(void)
+{
+    return (double)uv_hrtime() / 1e9;
+}
+
+/* Advances the loop until a caller's transcript changes, the deadline comes,
+ * or a limit is hit (returns false: the test must stop). */
+static bool wait_step(struct runner *r, uint64_t deadline, uint64_t v_start, double w_start)
+{
+    struct ms_loop *loop = r->ctx.loop;
+    uint64_t seen = r->ctx.notified;
+    for (unsigned n = 0;; n++) {
+        ms_loop_run_deferred(loop); /* may schedule what is due next */
+        uint64_t now = ms_loop_now(loop);
+        if (r->ctx.notified != seen || now >= deadline)
+            return true;
+        if (now - v_start > VIRTUAL_LIMIT_MS)
+            return false;
+        if ((n & 255) == 0 && wall_now() - w_start > r->wall_limit_s)
+            return false;
+        uint64_t next = ms_loop_next_due(loop);
+        if (next > deadline)
+            next = deadline;
+        ms_loop_advance(loop, next > now ? next - now : 0);
+    }
+}
+
+static void on_call_done(void *ud, struct ms_call *call)
+{
+    (void)ud;
+    struct ms__sim_call *sc = ms__sim_of(call);
+    if (sc)
+        ms__sim_set_done(sc);
+}
+
+/* After a test: every call finished, every script ended. */
+static void drain(struct runner *r)
+{
+    struct ms_loop *loop = r->ctx.loop;
+    uint64_t start = ms_loop_now(loop);
+    while (ms__engine_busy(r->ctx.engine) && ms_loop_now(loop) - start < VIRTUAL_LIMIT_MS) {
+        uint64_t next = ms_loop_next_due(loop);
+        ms_loop_advance(loop, next == UINT64_MAX ? 1000 : next - ms_loop_now(loop));
+    }
+    if (ms__engine_busy(r->ctx.engine))
+        ms_warn(NULL, "calls still running after the test");
+}
+
+/* ---- running tests ---- */
+
+/* Runs test #i of the list at the top of L; records the result. */
+static void run_test(struct runner *r, const char *file, int list, int i)
+{
+    lua_State *L = r->L;
+    lua_State *co = lua_newthread(L);
+    int co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->testing_ref);
+    lua_getfield(L, -1, "run");
+    lua_xmove(L, co, 1);
+    lua_pop(L, 1);
+    lua_rawgeti(L, list, i);
+    lua_getfield(L, -1, "name");
+    char name[256];
+    snprintf(name, sizeof name, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    lua_xmove(L, co, 1);
+
+    uint64_t v_start = ms_loop_now(r->ctx.loop);
+    double w_start = wall_now();
+    bool stopped = false;
+    int nres = 0, status = lua_resume(co, L, 1, &nres);
+    while (status == LUA_YIELD) {
+        uint64_t deadline = (uint64_t)lua_tointeger(co, -1);
+        lua_pop(co, nres);
+        if (!stopped && !wait_step(r, deadline, v_start, w_start))
+            stopped = true;
+        if (stopped)
+            lua_pushstring(co, "stop");
+        status = lua_resume(co, L, stopped ? 1 : 0, &nres);
+    }
+    struct ms__result res = {.file = file, .name = name};
+    res.wall_ms = (wall_now() - w_start) * 1000.0;
+    if (status == LUA_OK) {
+        res.passed = lua_toboolean(co, 1);
+        res.call_ms = (uint64_t)lua_tointeger(co, 3);
+        if (!res.passed)
+            res.message = lua_tostring(co, 2);
+    } else {
+        res.message = lua_tostring(co, -1); /* an error in the test library itself */
+    }
+    if (stopped && !res.passed && !res.message)
+        res.message = "stopped at the per-test limit";
+    ms__report_add(&r->report, &res);
+    lua_settop(co, 0);
+    luaL_unref(L, LUA_REGISTRYINDEX, co_ref);
+    drain(r);
+    lua_gc(L, LUA_GCCOLLECT); /* drop the callers' references on their calls */
+}
+
+/* Loads one test file (its tests are collected by test()) and runs them. */
+static void run_file(struct runner *r, const char *file)
+{
+    lua_State *L = r->L;
+    int top = lua_gettop(L);
+    if (luaL_loadfilex(L, file, "t") != LUA_OK) {
+        struct ms__result res = {.file = file, .name = "(file)", .message = lua_tostring(L, -1)};
+        ms__report_add(&r->report, &res);
+        lua_settop(L, top);
+        return;
+    }
+    /* the file's environment: test() plus the globals */
+    lua_newtable(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->testing_ref);
+    lua_getfield(L, -1, "register");
+    lua_pushstring(L, file);
+    lua_call(L, 1, 1);
+    lua_setfield(L, -3, "test");
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_setupvalue(L, -2, 1);
+    int ok = lua_pcall(L, 0, 0, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->testing_ref);
+    lua_getfield(L, -1, "take");
+    lua_call(L, 0, 1);
+    int list = lua_gettop(L);
+    if (ok != LUA_OK) {
+        struct ms__result res = {.file = file, .name = "(file)", .message = lua_tostring(L, -3)};
+        ms__report_add(&r->report, &res);
+    } else {
+        lua_Integer n = luaL_len(L, list);
+        for (lua_Integer i = 1; i <= n; i++)
+            run_test(r, file, list, (int)i);
+        if (n == 0)
+            ms_warn(NULL, "%s: no test() in this file", file);
+    }
+    lua_settop(L, top);
+}
+
+/* ---- files ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds path, or every *.lua below it (sorted) if it is a directory. */
+static void collect(const char *path, char ***list, size_t *n)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        char **names = NULL;
+        size_t k = 0;
+        for (struct dirent *e; d && (e = readdir(d));) {
+            if (e->d_name[0] == '.')
+                continue;
+            char sub[1024];
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            size_t len = strlen(e->d_name);
+            struct stat s2;
+            bool dir = stat(sub, &s2) == 0 && S_ISDIR(s2.st_mode);
+            if (!dir && (len < 4 || strcmp(e->d_name + len - 4, ".lua") != 0))
+                continue;
+            names = realloc(names, (k + 1) * sizeof *names);
+            names[k++] = strdup(sub);
+        }
+        if (d)
+            closedir(d);
+        if (k)
+            qsort(names, k, sizeof *names, cmp_str);
+        for (size_t i = 0; i < k; i++) {
+            collect(names[i], list, n);
+            free(names[i]);
+        }
+        free(names);
+        return;
+    }
+    *list = realloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = strdup(path);
+}
+
+/* ---- set-up ---- */
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: moonswitch test [options] FILES|DIRS\n"
+                "  -c, --config FILE   configuration whose dialplan and sounds are tested\n"
+                "                      (default: %s/conf/moonswitch.lua)\n"
+                "      --junit FILE    also write a JUnit XML report\n"
+                "      --timeout SECS  wall-clock limit per test (default 30)\n"
+                "  -v, --verbose       print the transcript of passing tests too\n"
+                "      --log-level L   server log level during tests (default warn)\n",
+            MS_SOURCE_DIR);
+}
+
+static int open_lua(struct runner *r)
+{
+    r->L = luaL_newstate();
+    if (!r->L)
+        return MS_ENOMEM;
+    luaL_openlibs(r->L);
+    ms_runtime_register_embedded(r->L);
+    ms__test_lua_open(r->L, &r->ctx);
+    lua_getglobal(r->L, "require");
+    lua_pushstring(r->L, "moonswitch.testing");
+    if (lua_pcall(r->L, 1, 1, 0) != LUA_OK) {
+        fprintf(stderr, "moonswitch test: %s\n", lua_tostring(r->L, -1));
+        return MS_EFORMAT;
+    }
+    r->testing_ref = luaL_ref(r->L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+struct options {
+    const char *config, *junit, *log_level;
+    double timeout;
+    bool verbose;
+};
+
+static int parse(int argc, char **argv, struct options *o)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, 0, 'c'},  {"junit", required_argument, 0, 'j'},
+        {"timeout", required_argument, 0, 't'}, {"verbose", no_argument, 0, 'v'},
+        {"log-level", required_argument, 0, 'l'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    *o = (struct options){MS_SOURCE_DIR "/conf/moonswitch.lua", NULL, "warn", 30.0, false};
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o->config = optarg; break;
+        case 'j': o->junit = optarg; break;
+        case 't': o->timeout = atof(optarg); break;
+        case 'v': o->verbose = true; break;
+        case 'l': o->log_level = optarg; break;
+        case 'h': usage(stdout); return 1;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+static int run_all(struct runner *r, char **files, size_t nfiles)
+{
+    for (size_t i = 0; i < nfiles; i++)
+        run_file(r, files[i]);
+    return 0;
+}
+
+int ms__test_main(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    enum ms_log_level lvl = MS_LOG_WARN;
+    ms_log_parse_level(o.log_level, &lvl);
+    ms_log_set_level(lvl);
+
+    struct ms_config cfg;
+    char err[512] = "", dir[] = "/tmp/moonswitch-test-XXXXXX", db[64];
+    if (ms_config_load(&cfg, o.config, err, sizeof err) < 0) {
+        fprintf(stderr, "moonswitch test: configuration %s refused: %s\n", o.config, err);
+        ms_config_free(&cfg);
+        return 2;
+    }
+    if (!mkdtemp(dir)) {
+        perror("moonswitch test: mkdtemp");
+        ms_config_free(&cfg);
+        return 2;
+    }
+    snprintf(db, sizeof db, "%s/cdr.db", dir);
+    ms_config_set_string(&cfg.db_path, db);
+
+    struct runner r = {.wall_limit_s = o.timeout, .verbose = o.verbose};
+    r.ctx.db_path = db;
+    uv_loop_init(&r.uv);
+    ms_loop_new(&r.ctx.loop, &r.uv, MS_CLOCK_VIRTUAL);
+    ms__report_init(&r.report, o.verbose);
+    if ((rc = ms__engine_open(&r.ctx.engine, &cfg, r.ctx.loop)) < 0 || (rc = open_lua(&r)) < 0) {
+        fprintf(stderr, "moonswitch test: cannot start: %s\n", ms_strerror(rc));
+    } else {
+        ms__engine_on_call_done(r.ctx.engine, on_call_done, &r.ctx);
+        char **files = NULL;
+        size_t nfiles = 0;
+        for (int i = optind; i < argc; i++)
+            collect(argv[i], &files, &nfiles);
+        run_all(&r, files, nfiles);
+        for (size_t i = 0; i < nfiles; i++)
+            free(files[i]);
+        free(files);
+    }
+    if (r.L)
+        lua_close(r.L);
+    if (r.ctx.engine)
+        ms__engine_close(r.ctx.engine);
+    ms_loop_close(r.ctx.loop);
+    uv_run(&r.uv, UV_RUN_DEFAULT);
+    uv_loop_close(&r.uv);
+    int status = rc < 0 ? 2 : ms__report_finish(&r.report, o.junit);
+    ms__report_free(&r.report);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        ms_warn(NULL, "cannot remove %s", dir);
+    ms_config_free(&cfg);
+    return status;
+}

@@ -1,0 +1,33 @@
+/* The flow-test runner: `moonswitch test FILES|DIRS`.
+ *
+ * In-process mode runs the configured dialplan on an engine with a virtual
+ * clock; each test's simulated callers are in-process endpoints, so a flow
+ * with minutes of prompts and timeouts finishes in milliseconds and always
+ * the same way. Test files are Lua (see docs/testing.md).
+ *
+ * struct ms__testctx is shared by the runner (testrun.c) and the Lua module
+ * moonswitch.testing.core (test_lua.c); it lives for the whole run. */
+#ifndef MS_TESTRUN_H
+#define MS_TESTRUN_H
+
+#include <lua.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ms__engine;
+struct ms_loop;
+
+struct ms__testctx {
+    struct ms__engine *engine;
+    struct ms_loop *loop;
+    const char *db_path;
+    uint64_t notified; /* bumped whenever a simulated caller's transcript grows */
+};
+
+/* Registers moonswitch.testing.core (C) in L's preload table. */
+void ms__test_lua_open(lua_State *L, struct ms__testctx *ctx);
+
+/* The `moonswitch test` command; returns the process exit status. */
+int ms__test_main(int argc, char **argv);
+
+#endif
