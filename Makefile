@@ -31,7 +31,9 @@ test-asan: deps
 	@cd $(ASAN_BUILD) && ctest --output-on-failure --timeout 600
 
 bench: build
-	@sh tests/bench/run.sh $(BUILD)
+	@sh tools/deps.sh bench
+	@bash tests/bench/flows.sh $(BUILD)
+	@bash tests/bench/run.sh $(BUILD)
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

@@ -7,6 +7,10 @@ PACKAGES="gcc make cmake pkg-config
 liblua5.4-dev libsofia-sip-ua-dev libuv1-dev libspandsp-dev libsndfile1-dev
 libspeexdsp-dev libsqlite3-dev flite1-dev
 sqlite3 sip-tester baresip-core sox"
+# `tools/deps.sh bench`: also what the load benchmarks use
+if [ "${1:-}" = "bench" ]; then
+    PACKAGES="$PACKAGES tshark bc lua5.4 time"
+fi
 
 missing=""
 for p in $PACKAGES; do

@@ -7,6 +7,7 @@
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/loop.h"
+#include "sim/caller.h"
 #include "sim/sim_call.h"
 #include "testrun/testrun.h"
 
@@ -19,7 +20,7 @@
 #define CTX_KEY   "moonswitch.testctx"
 
 struct lcaller {
-    struct ms_call *call; /* referenced */
+    struct ms__caller *c; /* referenced */
 };
 
 static struct ms__testctx *ctx_of(lua_State *L)
@@ -30,15 +31,15 @@ static struct ms__testctx *ctx_of(lua_State *L)
     return c;
 }
 
-static struct ms__sim_call *check_caller(lua_State *L)
+static struct ms__caller *check_caller(lua_State *L)
 {
     struct lcaller *lc = luaL_checkudata(L, 1, CALLER_MT);
-    return ms__sim_of(lc->call);
+    return lc->c;
 }
 
-static void on_notify(void *ud, struct ms__sim_call *sc)
+static void on_notify(void *ud, struct ms__caller *c)
 {
-    (void)sc;
+    (void)c;
     ((struct ms__testctx *)ud)->notified++;
 }
 
@@ -70,9 +71,9 @@ static int l_dial(lua_State *L)
         o.headers = headers;
     }
     struct lcaller *lc = lua_newuserdatauv(L, sizeof *lc, 0);
-    lc->call = NULL;
+    lc->c = NULL;
     luaL_setmetatable(L, CALLER_MT);
-    int rc = ms__sim_dial(ctx->engine, &o, on_notify, ctx, &lc->call);
+    int rc = ctx->dial(ctx, &o, on_notify, &lc->c);
     if (rc < 0)
         return luaL_error(L, "cannot dial %s: %s", o.destination, ms_strerror(rc));
     return 1;
@@ -84,9 +85,9 @@ static const char *const kind_names[] = {"ringing", "answered", "prompt", "promp
 /* caller:heard(i) -> {at=, kind=, name=, detail=, complete=, status=} or nil (1-based) */
 static int l_heard(lua_State *L)
 {
-    struct ms__sim_call *sc = check_caller(L);
+    struct ms__caller *c = check_caller(L);
     lua_Integer i = luaL_checkinteger(L, 2);
-    const struct ms__heard *h = i >= 1 ? ms__sim_heard_at(sc, (size_t)i - 1) : NULL;
+    const struct ms__heard *h = i >= 1 && (size_t)i <= c->nheard ? &c->heard[i - 1] : NULL;
     if (!h)
         return 0;
     lua_createtable(L, 0, 6);
@@ -107,18 +108,18 @@ static int l_heard(lua_State *L)
 
 static int l_count(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)ms__sim_heard_count(check_caller(L)));
+    lua_pushinteger(L, (lua_Integer)check_caller(L)->nheard);
     return 1;
 }
 
 static int l_press(lua_State *L)
 {
-    struct ms__sim_call *sc = check_caller(L);
+    struct ms__caller *c = check_caller(L);
     const char *d = luaL_checkstring(L, 2);
     static const char *const methods[] = {"rfc4733", "info", "inband", NULL};
     int m = luaL_checkoption(L, 3, "rfc4733", methods);
     int ms = (int)luaL_optinteger(L, 4, 100);
-    int rc = ms__sim_press(sc, d[0], (enum ms__press_method)m, ms);
+    int rc = c->ops->press(c, d[0], (enum ms__press_method)m, ms);
     luaL_argcheck(L, rc != MS_EINVAL && d[0] && !d[1], 2, "a DTMF digit: 0-9, *, #, A-D");
     lua_pushboolean(L, rc == 0);
     return 1;
@@ -127,14 +128,14 @@ static int l_press(lua_State *L)
 /* caller:send_file(path, label) -> ms of audio queued */
 static int l_send_file(lua_State *L)
 {
-    struct ms__sim_call *sc = check_caller(L);
+    struct ms__caller *c = check_caller(L);
     const char *path = luaL_checkstring(L, 2);
     int16_t *pcm = NULL;
     size_t n = 0;
     int rc = ms__audio_decode_file(path, 8000, &pcm, &n);
     if (rc < 0)
         return luaL_error(L, "cannot read %s: %s", path, ms_strerror(rc));
-    rc = ms__sim_send(sc, pcm, n, luaL_optstring(L, 3, path));
+    rc = ms__caller_send(c, pcm, n, luaL_optstring(L, 3, path));
     free(pcm);
     if (rc < 0 && rc != MS_EHANGUP)
         return luaL_error(L, "cannot send %s: %s", path, ms_strerror(rc));
@@ -144,30 +145,36 @@ static int l_send_file(lua_State *L)
 
 static int l_hangup(lua_State *L)
 {
-    ms__sim_hangup(check_caller(L));
+    struct ms__caller *c = check_caller(L);
+    c->ops->hangup(c);
     return 0;
 }
 
 static int l_state(lua_State *L)
 {
-    struct ms__sim_call *sc = check_caller(L);
-    lua_pushboolean(L, ms__sim_ended(sc));
-    lua_pushboolean(L, ms__sim_done(sc));
-    lua_pushinteger(L, (lua_Integer)ms__sim_last_sound_ms(sc));
-    lua_pushinteger(L, (lua_Integer)ms__sim_pending_ms(sc));
+    struct ms__caller *c = check_caller(L);
+    lua_pushboolean(L, c->ended);
+    lua_pushboolean(L, c->done);
+    lua_pushinteger(L, (lua_Integer)c->last_sound_ms);
+    lua_pushinteger(L, (lua_Integer)ms__caller_pending_ms(c));
     return 4;
 }
 
 static int l_id(lua_State *L)
 {
-    lua_pushstring(L, ms_call_id(ms__sim_call_of(check_caller(L))));
+    struct ms__caller *c = check_caller(L);
+    lua_pushstring(L, c->ops->id(c));
     return 1;
 }
 
 /* caller:var(name): the call's channel variable, as the script set it (in-process only). */
 static int l_var(lua_State *L)
 {
-    const char *v = ms_call_var_get(ms__sim_call_of(check_caller(L)), luaL_checkstring(L, 2));
+    struct ms__caller *c = check_caller(L);
+    const char *name = luaL_checkstring(L, 2);
+    if (!c->ops->var)
+        return luaL_error(L, "variables can only be read in-process (not over the wire)");
+    const char *v = c->ops->var(c, name);
     if (v)
         lua_pushstring(L, v);
     else
@@ -178,9 +185,9 @@ static int l_var(lua_State *L)
 static int l_gc(lua_State *L)
 {
     struct lcaller *lc = luaL_checkudata(L, 1, CALLER_MT);
-    if (lc->call) {
-        ms_call_unref(lc->call);
-        lc->call = NULL;
+    if (lc->c) {
+        lc->c->ops->unref(lc->c);
+        lc->c = NULL;
     }
     return 0;
 }
@@ -259,7 +266,7 @@ static int luaopen_core(lua_State *L)
     }
     lua_pop(L, 1);
     luaL_newlib(L, funcs);
-    lua_pushstring(L, "inprocess");
+    lua_pushstring(L, ctx_of(L)->mode);
     lua_setfield(L, -2, "mode");
     return 1;
 }

@@ -69,9 +69,15 @@ static bool wait_step(struct runner *r, uint64_t deadline, uint64_t v_start, dou
 static void on_call_done(void *ud, struct ms_call *call)
 {
     (void)ud;
-    struct ms__sim_call *sc = ms__sim_of(call);
-    if (sc)
-        ms__sim_set_done(sc);
+    struct ms__caller *c = ms__sim_of(call);
+    if (c)
+        ms__caller_set_done(c);
+}
+
+static int dial_inprocess(struct ms__testctx *ctx, const struct ms__sim_dial_opts *o,
+                          ms__caller_notify_cb notify, struct ms__caller **out)
+{
+    return ms__sim_dial(ctx->engine, o, notify, ctx, out);
 }
 
 /* After a test: every call finished, every script ended. */
@@ -323,6 +329,8 @@ int ms__test_main(int argc, char **argv)
 
     struct runner r = {.wall_limit_s = o.timeout, .verbose = o.verbose};
     r.ctx.db_path = db;
+    r.ctx.mode = "inprocess";
+    r.ctx.dial = dial_inprocess;
     uv_loop_init(&r.uv);
     ms_loop_new(&r.ctx.loop, &r.uv, MS_CLOCK_VIRTUAL);
     ms__report_init(&r.report, o.verbose);

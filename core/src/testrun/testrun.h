@@ -17,11 +17,21 @@
 struct ms__engine;
 struct ms_loop;
 
+#include "sim/caller.h"
+#include "sim/sim_call.h"
+
+struct ms__testctx;
+/* Places a call (in-process or over the wire). */
+typedef int (*ms__test_dial_fn)(struct ms__testctx *ctx, const struct ms__sim_dial_opts *o,
+                                ms__caller_notify_cb notify, struct ms__caller **out);
+
 struct ms__testctx {
-    struct ms__engine *engine;
+    const char *mode; /* "inprocess" or "wire" */
+    ms__test_dial_fn dial;
+    struct ms__engine *engine; /* in-process */
     struct ms_loop *loop;
-    const char *db_path;
-    uint64_t notified; /* bumped whenever a simulated caller's transcript grows */
+    const char *db_path;       /* the CDR database, or NULL (wire without --db) */
+    uint64_t notified;         /* bumped whenever a simulated caller's transcript grows */
 };
 
 /* Registers moonswitch.testing.core (C) in L's preload table. */
