@@ -12,7 +12,7 @@
 
 pkg_check_modules(MS_RENDER_DEPS REQUIRED IMPORTED_TARGET sndfile speexdsp)
 add_executable(ms-render ${PROJECT_SOURCE_DIR}/tools/ms-render.c
-  ${PROJECT_SOURCE_DIR}/core/src/media/resample.c)
+  ${PROJECT_SOURCE_DIR}/core/src/media/resample.c ${PROJECT_SOURCE_DIR}/core/src/media/flite_voice.c)
 target_include_directories(ms-render PRIVATE ${PROJECT_SOURCE_DIR}/core/include
   ${PROJECT_SOURCE_DIR}/core/src)
 target_link_libraries(ms-render PRIVATE PkgConfig::MS_RENDER_DEPS ${FLITE_LIBS})

@@ -13,15 +13,13 @@
  */
 #include "media/resample.h"
 
-#include <flite/flite.h>
+#include "media/flite_voice.h"
 #include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-cst_voice *register_cmu_us_kal(const char *voxdir); /* no header declares it */
-void unregister_cmu_us_kal(cst_voice *v);
 
 #define PI 3.14159265358979323846
 
@@ -65,27 +63,14 @@ static int write_wav(const char *path, int rate, const int16_t *pcm, size_t n)
 
 static int render_tts(const char *out, int rate, const char *text)
 {
-    flite_init();
-    cst_voice *voice = register_cmu_us_kal(NULL);
-    if (!voice)
-        return -1;
-    int rc = -1;
-    cst_wave *w = flite_text_to_wave(text, voice);
-    if (!w || w->num_channels != 1 || w->num_samples <= 0) {
-        fprintf(stderr, "ms-render: flite produced no audio for \"%s\"\n", text);
-        goto out;
-    }
     int16_t *pcm = NULL;
     size_t n = 0;
-    if (ms__resample_buffer(w->samples, (size_t)w->num_samples, w->sample_rate, rate,
-                            MS__RESAMPLE_Q_ONESHOT, &pcm, &n) < 0)
-        goto out;
-    rc = write_wav(out, rate, pcm, n);
+    if (ms__flite_render(text, rate, &pcm, &n) < 0) {
+        fprintf(stderr, "ms-render: flite produced no audio for \"%s\"\n", text);
+        return -1;
+    }
+    int rc = write_wav(out, rate, pcm, n);
     free(pcm);
-out:
-    if (w)
-        delete_wave(w);
-    unregister_cmu_us_kal(voice);
     return rc;
 }
 

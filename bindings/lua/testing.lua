@@ -93,7 +93,8 @@ end
 -- Scans the transcript from the cursor for an entry accepted by match(e),
 -- which returns true (take it), nil (skip it) or a failure message.
 local function scan(c, what, within, match)
-  return await(c, what, within, function()
+  local t_start = core.now()
+  local e = await(c, what, within + c._grace, function()
     local i = c._next
     while true do
       local e = c._c:heard(i)
@@ -109,6 +110,11 @@ local function scan(c, what, within, match)
       i = i + 1
     end
   end)
+  if e.at > t_start + within then -- recognised late is fine, happened late is not
+    c._t:fail(string.format("%s: it came after %d ms, expected within %d ms", what,
+      e.at - t_start, within))
+  end
+  return e
 end
 
 local function opts_within(opts)
@@ -229,6 +235,12 @@ function Caller:send_file(path)
   wait_until(core.now() + ms)
 end
 
+-- Speaks text (flite) as the caller's voice and waits until it has been said.
+function Caller:say(text)
+  local ms = self._c:say(text)
+  wait_until(core.now() + ms)
+end
+
 function Caller:hangup()
   self._c:hangup()
 end
@@ -256,12 +268,14 @@ function Test:dial(destination, opts)
     _t0 = core.now(),
     destination = destination,
   }, Caller)
+  c._grace = c._c:grace()
   c.id = c._c:id()
   self._callers[#self._callers + 1] = c
   return c
 end
 
 function Test:now() return core.now() - self._t0 end
+Test.mode = core.mode -- "inprocess" or "wire": for the few mode-specific assertions
 function Test:wait(ms) wait_until(core.now() + ms) end
 function Test:expect(cond, msg) if not cond then self:fail(msg or "expectation failed") end end
 
@@ -314,8 +328,15 @@ function Test:cdr(caller)
     local _, done = caller._c:state()
     return done or nil
   end)
-  local row = core.cdr(caller.id)
-  if not row then self:fail("no CDR row for call " .. caller.id) end
+  -- in-process the row is there once the call is done; a remote server writes it a little later
+  local key = core.mode == "wire" and caller._c:sip_call_id() or caller.id
+  local row = core.cdr(key)
+  local deadline = core.now() + 5000
+  while not row and core.now() < deadline do
+    wait_until(core.now() + 100)
+    row = core.cdr(key)
+  end
+  if not row then self:fail("no CDR row for call " .. key) end
   row.vars = decode_vars(row.vars)
   return row
 end

@@ -19,6 +19,7 @@ static void usage(FILE *to)
     fprintf(to,
             "usage: moonswitch [options]          serve\n"
             "       moonswitch test [options] FILES|DIRS   run flow tests (moonswitch test -h)\n"
+            "       moonswitch call EXT [options]          place one call (moonswitch call -h)\n"
             "  -c, --config FILE      configuration (default: %s/conf/moonswitch.lua)\n"
             "      --listen ADDR:PORT SIP address (UDP and TCP), e.g. 127.0.0.1:5060\n"
             "      --rtp-ports LO-HI  RTP port range, e.g. 16384-32767\n"
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "test") == 0)
         return ms__test_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "call") == 0)
+        return ms__call_main(argc - 1, argv + 1);
     static const struct option opts[] = {
         {"config", required_argument, 0, 'c'},   {"listen", required_argument, 0, 'l'},
         {"rtp-ports", required_argument, 0, 'r'}, {"db", required_argument, 0, 'd'},

@@ -8,3 +8,7 @@ foreach(name ${MS_WIRE_TESTS})
     COMMAND ${PROJECT_SOURCE_DIR}/tests/wire/${name}.sh $<TARGET_FILE:moonswitch>)
   set_tests_properties(wire.${name} PROPERTIES TIMEOUT 90 LABELS wire)
 endforeach()
+# The demo flow tests over the wire: real time, about two minutes.
+add_test(NAME wire.flows
+  COMMAND ${PROJECT_SOURCE_DIR}/tests/wire/flows_wire.sh $<TARGET_FILE:moonswitch>)
+set_tests_properties(wire.flows PROPERTIES TIMEOUT 420 LABELS wire)

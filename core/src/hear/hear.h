@@ -79,6 +79,8 @@ int ms__hear_set_add(struct ms__hear_set *s, const char *name, const int16_t *pc
 size_t ms__hear_set_count(const struct ms__hear_set *s);
 void ms__hear_set_free(struct ms__hear_set *s); /* NULL is a no-op */
 
+struct ms__hear;
+
 enum ms__hear_kind { MS__HEAR_START, MS__HEAR_END };
 
 struct ms__hear_event {
@@ -108,6 +110,7 @@ struct ms__hear_stats {
     uint64_t key_hits;   /* index entries looked at */
     uint64_t hyps_made;  /* hypotheses that passed the first check */
     uint64_t hyps_max;   /* most hypotheses alive at once */
+    uint64_t hyps_full;  /* candidates dropped: no room (a competitor may go unseen) */
     uint64_t hyps_evals; /* hypothesis-hop comparisons */
 };
 void ms__hear_get_stats(const struct ms__hear *h, struct ms__hear_stats *out);

@@ -22,6 +22,8 @@
 /* Feature units: 2 per dB, 0 = 20 dB (power of the unnormalised FFT). */
 #define MS__HEAR_DB(db) ((int)(2 * ((db)-20)))
 
+#define MS__HEAR_SILENCE MS__HEAR_DB(70) /* tot at or below: silent (-62 dBFS) */
+
 /* Frame flags. */
 #define MS__HEAR_LOUD 0x1u /* tot above the silence floor (about -62 dBFS) */
 #define MS__HEAR_EDGE 0x2u /* (sounds) window reaches before the start: not compared */
@@ -52,7 +54,8 @@ uint32_t ms__hear_key(const struct ms__hear_frame *prev, const struct ms__hear_f
 
 /* Distance between a received frame x and a sound frame y under gain g (x ~ y + g,
  * feature units): sum over bands of |x - (y + g)| after flooring both at 30 dB below
- * the louder peak (and an absolute floor). Units: half dB, summed over 16 bands. */
+ * the louder peak (and an absolute floor), plus 4 times the difference of their
+ * totals beyond 6 dB (floored 30 dB below the louder). Units: half dB. */
 unsigned ms__hear_dist(const struct ms__hear_frame *x, const struct ms__hear_frame *y, int g);
 
 #endif

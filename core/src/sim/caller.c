@@ -33,6 +33,12 @@ void ms__caller_fini(struct ms__caller *c)
 void ms__caller_note(struct ms__caller *c, enum ms__heard_kind kind, const char *name,
                      const char *detail, bool complete, int status)
 {
+    ms__caller_note_at(c, ms_loop_now(c->loop), kind, name, detail, complete, status);
+}
+
+void ms__caller_note_at(struct ms__caller *c, uint64_t at_ms, enum ms__heard_kind kind,
+                        const char *name, const char *detail, bool complete, int status)
+{
     if (c->nheard == c->capheard) {
         size_t cap = c->capheard ? c->capheard * 2 : 16;
         struct ms__heard *h = realloc(c->heard, cap * sizeof *h);
@@ -42,7 +48,7 @@ void ms__caller_note(struct ms__caller *c, enum ms__heard_kind kind, const char 
         c->capheard = cap;
     }
     struct ms__heard *h = &c->heard[c->nheard++];
-    h->at_ms = ms_loop_now(c->loop);
+    h->at_ms = at_ms;
     h->kind = kind;
     snprintf(h->name, sizeof h->name, "%s", name ? name : "");
     snprintf(h->detail, sizeof h->detail, "%s", detail ? detail : "");

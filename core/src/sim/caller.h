@@ -40,6 +40,8 @@ enum ms__press_method { MS_PRESS_RFC4733, MS_PRESS_INFO, MS_PRESS_INBAND };
 
 struct ms__caller_ops {
     const char *mode; /* "inprocess", "wire" */
+    /* How late a prompt may be noticed after it started (recognition from audio). */
+    uint64_t grace_ms;
     /* RFC 4733 / INFO / in-band (tones queued with ms__caller_queue_tone). */
     int (*press)(struct ms__caller *c, char digit, enum ms__press_method m, int duration_ms);
     void (*hangup)(struct ms__caller *c);
@@ -69,6 +71,9 @@ void ms__caller_init(struct ms__caller *c, const struct ms__caller_ops *ops, str
 void ms__caller_fini(struct ms__caller *c);
 void ms__caller_note(struct ms__caller *c, enum ms__heard_kind kind, const char *name,
                      const char *detail, bool complete, int status);
+/* The same, for something that happened earlier than now (recognised late). */
+void ms__caller_note_at(struct ms__caller *c, uint64_t at_ms, enum ms__heard_kind kind,
+                        const char *name, const char *detail, bool complete, int status);
 void ms__caller_set_done(struct ms__caller *c);
 
 /* Audio the caller sends: queue it, take it frame by frame. */

@@ -126,6 +126,7 @@ static void c_unref(struct ms__caller *c)
 
 static const struct ms__caller_ops caller_ops = {
     .mode = "inprocess",
+    .grace_ms = 0,
     .press = c_press,
     .hangup = c_hangup,
     .id = c_id,

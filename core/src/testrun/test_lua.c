@@ -4,6 +4,7 @@
 #define MS_LOG_MODULE "test"
 #include "engine.h"
 #include "media/audio_decode.h"
+#include "media/flite_voice.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/loop.h"
@@ -14,6 +15,7 @@
 #include <lauxlib.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define CALLER_MT "moonswitch.test_caller"
@@ -143,6 +145,24 @@ static int l_send_file(lua_State *L)
     return 1;
 }
 
+/* caller:say(text) -> ms of speech queued (flite's kal voice, as the caller's voice) */
+static int l_say(lua_State *L)
+{
+    struct ms__caller *c = check_caller(L);
+    const char *text = luaL_checkstring(L, 2);
+    int16_t *pcm = NULL;
+    size_t n = 0;
+    int rc = ms__flite_render(text, 8000, &pcm, &n);
+    if (rc < 0)
+        return luaL_error(L, "cannot synthesise \"%s\": %s", text, ms_strerror(rc));
+    char label[96];
+    snprintf(label, sizeof label, "\"%s\"", text);
+    rc = ms__caller_send(c, pcm, n, label);
+    free(pcm);
+    lua_pushinteger(L, rc < 0 ? 0 : (lua_Integer)(n / 8));
+    return 1;
+}
+
 static int l_hangup(lua_State *L)
 {
     struct ms__caller *c = check_caller(L);
@@ -158,6 +178,19 @@ static int l_state(lua_State *L)
     lua_pushinteger(L, (lua_Integer)c->last_sound_ms);
     lua_pushinteger(L, (lua_Integer)ms__caller_pending_ms(c));
     return 4;
+}
+
+static int l_sip_call_id(lua_State *L)
+{
+    struct ms__caller *c = check_caller(L);
+    lua_pushstring(L, c->ops->sip_call_id(c) ? c->ops->sip_call_id(c) : "");
+    return 1;
+}
+
+static int l_grace(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)check_caller(L)->ops->grace_ms);
+    return 1;
 }
 
 static int l_id(lua_State *L)
@@ -217,12 +250,16 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int i)
     }
 }
 
-/* core.cdr(call_id) -> the row as a table (vars and digit_log as JSON text), or nil */
+/* core.cdr(key) -> the row as a table (vars and digit_log as JSON text), or nil. The key is
+ * the call id in-process, the SIP Call-ID over the wire (the server records it in vars). */
 static int l_cdr(lua_State *L)
 {
     struct ms__testctx *ctx = ctx_of(L);
     const char *id = luaL_checkstring(L, 1);
-    ms__engine_flush_cdrs(ctx->engine);
+    if (!ctx->db_path)
+        return luaL_error(L, "CDR checks over the wire need --db PATH (the server's database)");
+    if (ctx->engine)
+        ms__engine_flush_cdrs(ctx->engine);
     sqlite3 *db;
     if (sqlite3_open_v2(ctx->db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sqlite3_close(db);
@@ -230,7 +267,10 @@ static int l_cdr(lua_State *L)
     }
     sqlite3_stmt *st = NULL;
     int n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT * FROM cdr WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+    const char *sql = ctx->engine ? "SELECT * FROM cdr WHERE id = ?"
+                                  : "SELECT * FROM cdr WHERE json_extract(vars, '$.sip_call_id') = ?";
+    sqlite3_busy_timeout(db, 2000);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) == SQLITE_ROW) {
             lua_newtable(L);
@@ -249,6 +289,7 @@ static int l_cdr(lua_State *L)
 static const luaL_Reg caller_methods[] = {
     {"heard", l_heard}, {"count", l_count},   {"press", l_press}, {"send_file", l_send_file},
     {"hangup", l_hangup}, {"state", l_state}, {"id", l_id},       {"var", l_var},
+    {"sip_call_id", l_sip_call_id}, {"say", l_say}, {"grace", l_grace},
     {NULL, NULL},
 };
 

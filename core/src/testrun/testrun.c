@@ -9,6 +9,7 @@
 #include "moonswitch/loop.h"
 #include "runtime.h"
 #include "sim/sim_call.h"
+#include "sim/wire_call.h"
 #include "testrun/report.h"
 
 #include <dirent.h>
@@ -80,9 +81,40 @@ static int dial_inprocess(struct ms__testctx *ctx, const struct ms__sim_dial_opt
     return ms__sim_dial(ctx->engine, o, notify, ctx, out);
 }
 
+static void wake_cb(uv_timer_t *t)
+{
+    (void)t;
+}
+
+/* Real clock (over the wire): runs the loop until something changes or the deadline. */
+static bool wait_step_real(struct runner *r, uint64_t deadline, double w_start)
+{
+    uint64_t seen = r->ctx.notified;
+    uv_timer_t wake;
+    uv_timer_init(&r->uv, &wake);
+    bool ok = true;
+    for (;;) {
+        uint64_t now = ms_loop_now(r->ctx.loop);
+        if (r->ctx.notified != seen || now >= deadline)
+            break;
+        if (wall_now() - w_start > r->wall_limit_s) {
+            ok = false;
+            break;
+        }
+        uint64_t ms = deadline - now;
+        uv_timer_start(&wake, wake_cb, ms < 100 ? ms : 100, 0);
+        uv_run(&r->uv, UV_RUN_ONCE);
+    }
+    uv_close((uv_handle_t *)&wake, NULL);
+    uv_run(&r->uv, UV_RUN_NOWAIT); /* let the close complete */
+    return ok;
+}
+
 /* After a test: every call finished, every script ended. */
 static void drain(struct runner *r)
 {
+    if (!r->ctx.engine)
+        return; /* over the wire the server is someone else's */
     struct ms_loop *loop = r->ctx.loop;
     uint64_t start = ms_loop_now(loop);
     while (ms__engine_busy(r->ctx.engine) && ms_loop_now(loop) - start < VIRTUAL_LIMIT_MS) {
@@ -119,7 +151,9 @@ static void run_test(struct runner *r, const char *file, int list, int i)
     while (status == LUA_YIELD) {
         uint64_t deadline = (uint64_t)lua_tointeger(co, -1);
         lua_pop(co, nres);
-        if (!stopped && !wait_step(r, deadline, v_start, w_start))
+        bool ok = r->ctx.engine ? wait_step(r, deadline, v_start, w_start)
+                                : wait_step_real(r, deadline, w_start);
+        if (!stopped && !ok)
             stopped = true;
         if (stopped)
             lua_pushstring(co, "stop");
@@ -237,9 +271,13 @@ static void usage(FILE *to)
                 "  -c, --config FILE   configuration whose dialplan and sounds are tested\n"
                 "                      (default: %s/conf/moonswitch.lua)\n"
                 "      --junit FILE    also write a JUnit XML report\n"
-                "      --timeout SECS  wall-clock limit per test (default 30)\n"
+                "      --timeout SECS  wall-clock limit per test (default 30; 300 with --wire)\n"
                 "  -v, --verbose       print the transcript of passing tests too\n"
-                "      --log-level L   server log level during tests (default warn)\n",
+                "      --log-level L   server log level during tests (default warn)\n"
+                "      --wire HOST:PORT  call a running server over SIP/RTP instead\n"
+                "      --db PATH       with --wire: the server's CDR database, for CDR checks\n"
+                "      --local-ip IP   with --wire: address of the simulated phones (127.0.0.1)\n"
+                "      --rtp-ports L-H with --wire: their RTP ports (40000-49999)\n",
             MS_SOURCE_DIR);
 }
 
@@ -262,7 +300,7 @@ static int open_lua(struct runner *r)
 }
 
 struct options {
-    const char *config, *junit, *log_level;
+    const char *config, *junit, *log_level, *wire, *db, *local_ip, *rtp_ports;
     double timeout;
     bool verbose;
 };
@@ -273,8 +311,14 @@ static int parse(int argc, char **argv, struct options *o)
         {"config", required_argument, 0, 'c'},  {"junit", required_argument, 0, 'j'},
         {"timeout", required_argument, 0, 't'}, {"verbose", no_argument, 0, 'v'},
         {"log-level", required_argument, 0, 'l'}, {"help", no_argument, 0, 'h'},
+        {"wire", required_argument, 0, 'w'},      {"db", required_argument, 0, 'd'},
+        {"local-ip", required_argument, 0, 'i'},  {"rtp-ports", required_argument, 0, 'r'},
         {0, 0, 0, 0}};
-    *o = (struct options){MS_SOURCE_DIR "/conf/moonswitch.lua", NULL, "warn", 30.0, false};
+    *o = (struct options){.config = MS_SOURCE_DIR "/conf/moonswitch.lua",
+                          .log_level = "warn",
+                          .local_ip = "127.0.0.1",
+                          .rtp_ports = "40000-49999",
+                          .timeout = 0};
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
@@ -284,6 +328,10 @@ static int parse(int argc, char **argv, struct options *o)
         case 't': o->timeout = atof(optarg); break;
         case 'v': o->verbose = true; break;
         case 'l': o->log_level = optarg; break;
+        case 'w': o->wire = optarg; break;
+        case 'd': o->db = optarg; break;
+        case 'i': o->local_ip = optarg; break;
+        case 'r': o->rtp_ports = optarg; break;
         case 'h': usage(stdout); return 1;
         default: usage(stderr); return 2;
         }
@@ -302,6 +350,113 @@ static int run_all(struct runner *r, char **files, size_t nfiles)
     return 0;
 }
 
+static void collect_args(int argc, char **argv, char ***files, size_t *n)
+{
+    for (int i = optind; i < argc; i++)
+        collect(argv[i], files, n);
+}
+
+static void free_files(char **files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+}
+
+/* In-process: the configured dialplan on an engine, on a virtual clock. */
+static int main_inprocess(struct runner *r, struct ms_config *cfg, int argc, char **argv)
+{
+    char dir[] = "/tmp/moonswitch-test-XXXXXX", db[64];
+    if (!mkdtemp(dir)) {
+        perror("moonswitch test: mkdtemp");
+        return 2;
+    }
+    snprintf(db, sizeof db, "%s/cdr.db", dir);
+    ms_config_set_string(&cfg->db_path, db);
+    r->ctx.db_path = db;
+    r->ctx.mode = "inprocess";
+    r->ctx.dial = dial_inprocess;
+    uv_loop_init(&r->uv);
+    ms_loop_new(&r->ctx.loop, &r->uv, MS_CLOCK_VIRTUAL);
+    int rc = ms__engine_open(&r->ctx.engine, cfg, r->ctx.loop);
+    if (rc == 0 && (rc = open_lua(r)) == 0) {
+        ms__engine_on_call_done(r->ctx.engine, on_call_done, &r->ctx);
+        char **files = NULL;
+        size_t n = 0;
+        collect_args(argc, argv, &files, &n);
+        run_all(r, files, n);
+        free_files(files, n);
+    } else {
+        fprintf(stderr, "moonswitch test: cannot start: %s\n", ms_strerror(rc));
+    }
+    if (r->L)
+        lua_close(r->L);
+    if (r->ctx.engine)
+        ms__engine_close(r->ctx.engine);
+    ms_loop_close(r->ctx.loop);
+    uv_run(&r->uv, UV_RUN_DEFAULT);
+    uv_loop_close(&r->uv);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        ms_warn(NULL, "cannot remove %s", dir);
+    return rc < 0 ? 2 : 0;
+}
+
+static int dial_wire(struct ms__testctx *ctx, const struct ms__sim_dial_opts *o,
+                     ms__caller_notify_cb notify, struct ms__caller **out)
+{
+    return ms__wire_dial(ctx->wire, o, notify, ctx, out);
+}
+
+static void wire_closed(void *ud)
+{
+    *(bool *)ud = true;
+}
+
+/* Over the wire: every caller a SIP phone calling a running server, real time. */
+static int main_wire(struct runner *r, const struct options *o, struct ms_config *cfg, int argc,
+                     char **argv)
+{
+    char err[256];
+    struct ms_config ports = {0};
+    if (ms_config_set_rtp_ports(&ports, o->rtp_ports, err, sizeof err) < 0) {
+        fprintf(stderr, "moonswitch test: --%s\n", err);
+        return 2;
+    }
+    r->ctx.mode = "wire";
+    r->ctx.dial = dial_wire;
+    r->ctx.db_path = o->db;
+    uv_loop_init(&r->uv);
+    ms_loop_new(&r->ctx.loop, &r->uv, MS_CLOCK_REAL);
+    struct ms__wire_config wc = {
+        .loop = r->ctx.loop, .server = o->wire, .local_ip = o->local_ip,
+        .rtp_lo = ports.rtp_lo, .rtp_hi = ports.rtp_hi,
+        .sound_dirs = (const char *const *)cfg->sound_dirs, .nsound_dirs = cfg->nsound_dirs};
+    int rc = ms__wire_open(&r->ctx.wire, &wc);
+    if (rc == 0 && (rc = open_lua(r)) == 0) {
+        char **files = NULL;
+        size_t n = 0;
+        collect_args(argc, argv, &files, &n);
+        run_all(r, files, n);
+        free_files(files, n);
+    } else {
+        fprintf(stderr, "moonswitch test: cannot start the simulated phones: %s\n",
+                ms_strerror(rc));
+    }
+    if (r->L)
+        lua_close(r->L);
+    bool closed = r->ctx.wire == NULL;
+    if (r->ctx.wire)
+        ms__wire_close(r->ctx.wire, wire_closed, &closed);
+    while (!closed)
+        uv_run(&r->uv, UV_RUN_ONCE);
+    ms_loop_close(r->ctx.loop);
+    uv_run(&r->uv, UV_RUN_DEFAULT);
+    uv_loop_close(&r->uv);
+    return rc < 0 ? 2 : 0;
+}
+
 int ms__test_main(int argc, char **argv)
 {
     struct options o;
@@ -311,55 +466,20 @@ int ms__test_main(int argc, char **argv)
     enum ms_log_level lvl = MS_LOG_WARN;
     ms_log_parse_level(o.log_level, &lvl);
     ms_log_set_level(lvl);
-
     struct ms_config cfg;
-    char err[512] = "", dir[] = "/tmp/moonswitch-test-XXXXXX", db[64];
+    char err[512] = "";
     if (ms_config_load(&cfg, o.config, err, sizeof err) < 0) {
         fprintf(stderr, "moonswitch test: configuration %s refused: %s\n", o.config, err);
         ms_config_free(&cfg);
         return 2;
     }
-    if (!mkdtemp(dir)) {
-        perror("moonswitch test: mkdtemp");
-        ms_config_free(&cfg);
-        return 2;
-    }
-    snprintf(db, sizeof db, "%s/cdr.db", dir);
-    ms_config_set_string(&cfg.db_path, db);
-
+    if (o.timeout <= 0) /* real time over the wire: flows take as long as they last */
+        o.timeout = o.wire ? 300.0 : 30.0;
     struct runner r = {.wall_limit_s = o.timeout, .verbose = o.verbose};
-    r.ctx.db_path = db;
-    r.ctx.mode = "inprocess";
-    r.ctx.dial = dial_inprocess;
-    uv_loop_init(&r.uv);
-    ms_loop_new(&r.ctx.loop, &r.uv, MS_CLOCK_VIRTUAL);
     ms__report_init(&r.report, o.verbose);
-    if ((rc = ms__engine_open(&r.ctx.engine, &cfg, r.ctx.loop)) < 0 || (rc = open_lua(&r)) < 0) {
-        fprintf(stderr, "moonswitch test: cannot start: %s\n", ms_strerror(rc));
-    } else {
-        ms__engine_on_call_done(r.ctx.engine, on_call_done, &r.ctx);
-        char **files = NULL;
-        size_t nfiles = 0;
-        for (int i = optind; i < argc; i++)
-            collect(argv[i], &files, &nfiles);
-        run_all(&r, files, nfiles);
-        for (size_t i = 0; i < nfiles; i++)
-            free(files[i]);
-        free(files);
-    }
-    if (r.L)
-        lua_close(r.L);
-    if (r.ctx.engine)
-        ms__engine_close(r.ctx.engine);
-    ms_loop_close(r.ctx.loop);
-    uv_run(&r.uv, UV_RUN_DEFAULT);
-    uv_loop_close(&r.uv);
-    int status = rc < 0 ? 2 : ms__report_finish(&r.report, o.junit);
+    rc = o.wire ? main_wire(&r, &o, &cfg, argc, argv) : main_inprocess(&r, &cfg, argc, argv);
+    int status = rc ? rc : ms__report_finish(&r.report, o.junit);
     ms__report_free(&r.report);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        ms_warn(NULL, "cannot remove %s", dir);
     ms_config_free(&cfg);
     return status;
 }

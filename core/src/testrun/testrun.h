@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct ms__engine;
+struct ms__wire;
 struct ms_loop;
 
 #include "sim/caller.h"
@@ -29,6 +30,7 @@ struct ms__testctx {
     const char *mode; /* "inprocess" or "wire" */
     ms__test_dial_fn dial;
     struct ms__engine *engine; /* in-process */
+    struct ms__wire *wire;     /* over the wire */
     struct ms_loop *loop;
     const char *db_path;       /* the CDR database, or NULL (wire without --db) */
     uint64_t notified;         /* bumped whenever a simulated caller's transcript grows */
@@ -39,5 +41,7 @@ void ms__test_lua_open(lua_State *L, struct ms__testctx *ctx);
 
 /* The `moonswitch test` command; returns the process exit status. */
 int ms__test_main(int argc, char **argv);
+/* The `moonswitch call` command (call_cmd.c). */
+int ms__call_main(int argc, char **argv);
 
 #endif

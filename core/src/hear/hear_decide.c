@@ -1,0 +1,251 @@
+/* Deciding which hypotheses are heard sounds, and reporting them (hear_hyp.h).
+ *
+ * A hypothesis is reported (START) once it has enough evidence and nothing that
+ * started no later than it (within SLACK) still competes: a plausible LIVE one, or
+ * an ended one it has not outlasted by M_EXTRA hops. Two that ended together are
+ * told apart by their mean distance, else both dropped (ambiguous). A reported one
+ * explains its audio: hypotheses that started inside it are dropped.
+ */
+#include "hear/hear_hyp.h"
+
+#define SLACK       3  /* hops: starts this close count as "the same time" */
+#define M_EXTRA_CUT 10 /* hops a longer match must go on past one that stopped matching */
+#define M_CONF_HOPS MS__HEAR_CONF /* ... past one heard to its end */
+#define END_BACK    96 /* samples: a cut is detected this long after it happened */
+#define DIVERGED    4  /* bad hops of the last 8 (see diverged()) */
+
+static uint64_t stream_ms(const struct ms__hear *h, int64_t sample)
+{
+    if (sample < 0)
+        sample = 0;
+    return h->t0_ms + (uint64_t)sample / (MS__HEAR_RATE / 1000);
+}
+
+/* The END repeats the START's start_ms, even if a frame slip moved the alignment
+ * since (its end_ms follows the new one). */
+static void emit(struct ms__hear *h, struct ms__hear_hyp *y, enum ms__hear_kind kind)
+{
+    const struct ms__hear_sound *snd = ms__hear_hyp_sound(h, y);
+    const struct ms__hear_counts *c = ms__hear_hyp_counts(y);
+    int64_t start = ms__hear_hyp_start(y);
+    if (kind == MS__HEAR_START)
+        y->reported_start = start;
+    struct ms__hear_event ev = {
+        .kind = kind,
+        .name = snd->name,
+        .start_ms = stream_ms(h, y->reported_start),
+        .score = c->n_inf ? (float)c->n_good / (float)c->n_inf : 0.0f,
+    };
+    if (kind == MS__HEAR_START) {
+        h->reported[h->reported_next].sound = y->sound;
+        h->reported[h->reported_next].start = start;
+        h->reported_next = (h->reported_next + 1) % MS__HEAR_REPORTED;
+        ev.end_ms = stream_ms(h, (y->last_good + 1) * MS__HEAR_HOP);
+    } else if (y->complete) {
+        ev.complete = true;
+        ev.end_ms = stream_ms(h, start + snd->samples);
+    } else {
+        ev.end_ms = stream_ms(h, (y->last_good + 1) * MS__HEAR_HOP - END_BACK);
+    }
+    if (ev.end_ms < ev.start_ms)
+        ev.end_ms = ev.start_ms;
+    h->cb(h->ud, &ev);
+}
+
+static void kill(struct ms__hear *h, struct ms__hear_hyp *y)
+{
+    y->state = MS__HYP_FREE;
+    h->kills++;
+}
+
+/* Drops the unconfirmed hypotheses that started inside y's matched audio (and
+ * hear_hyp.c makes no new ones there). */
+static void explain(struct ms__hear *h, const struct ms__hear_hyp *y)
+{
+    if (y->last_good > h->explained_to)
+        h->explained_to = y->last_good;
+    for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
+        struct ms__hear_hyp *o = &h->hyp[i];
+        if (o != y && o->state != MS__HYP_FREE && !o->confirmed && o->a < y->last_good - SLACK)
+            kill(h, o);
+    }
+}
+
+static unsigned mean_d(const struct ms__hear_hyp *y)
+{
+    const struct ms__hear_counts *c = ms__hear_hyp_counts(y);
+    return c->n_inf ? c->sum_d * 16 / c->n_inf : 0;
+}
+
+/* Two alignments of one sound that overlap by more than half of it are two guesses
+ * at one occurrence (music, with its regular beat, fits several). */
+static bool same_occurrence(const struct ms__hear *h, const struct ms__hear_hyp *y,
+                            const struct ms__hear_hyp *o)
+{
+    int64_t d = ms__hear_hyp_start(y) - ms__hear_hyp_start(o);
+    int64_t near = ms__hear_hyp_sound(h, y)->samples / 2;
+    return y->sound == o->sound && d > -near && d < near;
+}
+
+/* The better of two guesses: more good hops net of bad ones, then closer. */
+static bool better(const struct ms__hear_hyp *y, const struct ms__hear_hyp *o)
+{
+    const struct ms__hear_counts *a = ms__hear_hyp_counts(y), *b = ms__hear_hyp_counts(o);
+    long sa = (long)a->n_good - 2 * (long)a->n_bad, sb = (long)b->n_good - 2 * (long)b->n_bad;
+    if (sa != sb)
+        return sa > sb;
+    return mean_d(y) <= mean_d(o);
+}
+
+/* o has ended, unreported, with evidence; y started at about the same time.
+ * - y still playing: it outlasts o if it matched M_EXTRA_CUT more hops than a cut o,
+ *   or M_CONF more hops than an o heard to its end ("welcome" then a little of
+ *   "back" is "welcome"; then enough of "back" on its own, "welcome back").
+ * - both ended: of two heard to their end, the longer (then a much closer match:
+ *   two renderings of one text); one heard to its end beats one cut short unless
+ *   that one matched M_CONF hops more; of two cut short, the longer by
+ *   M_EXTRA_CUT. Else they are the same audio, or were cut in their common part:
+ *   ambiguous, both dropped.
+ * Returns whether y must wait; drops o (or both: *drop_y). */
+static bool ended_blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_hyp *o,
+                         bool *drop_y)
+{
+    int64_t dl = y->last_good - o->last_good;
+    int64_t extra = o->complete ? M_CONF_HOPS : M_EXTRA_CUT;
+    if (y->state == MS__HYP_LIVE) {
+        if (dl < extra)
+            return true;
+        kill(h, o);
+        return false;
+    }
+    int win; /* 1: y wins, -1: o wins, 0: ambiguous */
+    if (y->complete && o->complete) {
+        win = dl > SLACK ? 1 : dl < -SLACK ? -1 : 0;
+        if (win == 0 && mean_d(y) * 2 < mean_d(o))
+            win = 1;
+        else if (win == 0 && mean_d(o) * 2 < mean_d(y))
+            win = -1;
+    } else if (y->complete != o->complete) {
+        int64_t cut_ahead = y->complete ? -dl : dl;
+        int cut_wins = cut_ahead >= M_CONF_HOPS;
+        win = (y->complete ? !cut_wins : cut_wins) ? 1 : -1;
+    } else {
+        win = dl >= M_EXTRA_CUT ? 1 : dl <= -M_EXTRA_CUT ? -1 : 0;
+    }
+    if (win > 0) {
+        kill(h, o);
+        return false;
+    }
+    if (win == 0) {
+        kill(h, o);
+        *drop_y = true;
+    }
+    return true;
+}
+
+/* o, still playing, has stopped matching where y goes on: most of o's last 8 hops
+ * were bad, none of y's, and y matched since o last did. */
+static bool diverged(const struct ms__hear_hyp *y, const struct ms__hear_hyp *o)
+{
+    return __builtin_popcount(o->recent & 0xffu) >= DIVERGED && (y->recent & 0xffu) == 0 &&
+           y->last_good > o->last_good;
+}
+
+/* Does o keep y from being reported now? May drop o (or both: *drop_y). */
+static bool blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_hyp *o,
+                   bool *drop_y)
+{
+    if (same_occurrence(h, y, o)) {
+        if (o->confirmed || better(o, y))
+            return *drop_y = true;
+        kill(h, o);
+        return false;
+    }
+    if (o->a > y->a + SLACK)
+        return false;
+    if (o->state == MS__HYP_LIVE)
+        return o->confirmed || (ms__hear_hyp_plausible(o) && !diverged(y, o));
+    if (o->confirmed)
+        return true; /* its END comes first and may drop y */
+    if (!ms__hear_hyp_evidence(h, o))
+        return false; /* dropped in its own turn */
+    return ended_blocks(h, y, o, drop_y);
+}
+
+static bool blocked(struct ms__hear *h, struct ms__hear_hyp *y)
+{
+    for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
+        struct ms__hear_hyp *o = &h->hyp[i];
+        bool drop_y = false;
+        if (o == y || o->state == MS__HYP_FREE || !blocks(h, y, o, &drop_y))
+            continue;
+        if (drop_y)
+            kill(h, y);
+        return true;
+    }
+    return false;
+}
+
+static void finish_one(struct ms__hear *h, struct ms__hear_hyp *y)
+{
+    emit(h, y, MS__HEAR_END);
+    explain(h, y);
+    kill(h, y);
+}
+
+/* One pass in order of start; true if anything changed. */
+static bool pass(struct ms__hear *h)
+{
+    uint64_t kills = h->kills;
+    int order[MS__HEAR_MAX_HYP], n = 0;
+    for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
+        if (h->hyp[i].state == MS__HYP_FREE)
+            continue;
+        int j = n++;
+        while (j > 0 && h->hyp[order[j - 1]].a > h->hyp[i].a) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    for (int i = 0; i < n; i++) {
+        struct ms__hear_hyp *y = &h->hyp[order[i]];
+        if (y->state == MS__HYP_FREE)
+            continue;
+        if (y->confirmed) {
+            if (y->state == MS__HYP_DONE) {
+                finish_one(h, y);
+                return true;
+            }
+            if (y->last_good > h->explained_to)
+                h->explained_to = y->last_good;
+            continue;
+        }
+        bool evidence = ms__hear_hyp_evidence(h, y);
+        if (!ms__hear_hyp_plausible(y) || (y->state == MS__HYP_DONE && !evidence)) {
+            kill(h, y);
+            return true;
+        }
+        if (!evidence)
+            continue;
+        if (blocked(h, y))
+            continue;
+        y->confirmed = true;
+        emit(h, y, MS__HEAR_START);
+        explain(h, y);
+        if (y->state == MS__HYP_DONE)
+            finish_one(h, y);
+        return true;
+    }
+    return h->kills != kills;
+}
+
+void ms__hear_decide(struct ms__hear *h, bool final)
+{
+    while (pass(h))
+        ;
+    if (!final)
+        return;
+    for (int i = 0; i < MS__HEAR_MAX_HYP; i++)
+        kill(h, &h->hyp[i]); /* what is left is ambiguous */
+}

@@ -1,0 +1,113 @@
+/* The listener of the prompt recogniser and its hypotheses (internal; see hear.h).
+ *
+ * A hypothesis says "sound S started at stream sample n0 * HOP + p * PSTEP". It is
+ * made when an index key of a received hop points at one of S's first frames and
+ * the last few hops agree, then followed hop by hop: each informative hop (received
+ * or expected audio above the silence floor) is good or bad by the band distance
+ * under the hypothesis's gain. A run of bad hops ends it (cut short) unless moving
+ * it by up to +-20 ms explains them (a frame slip of the jitter buffer); passing the
+ * sound's last audible frame ends it complete. hear_decide.c turns hypotheses into
+ * events.
+ *
+ * struct ms__hear_hyp: plain data inside struct ms__hear (hyp[]), no resources.
+ * struct ms__hear: see hear.h.
+ */
+#ifndef MS_HEAR_HYP_H
+#define MS_HEAR_HYP_H
+
+#include "hear/hear_int.h"
+
+#define MS__HEAR_HIST    128 /* received frames kept: 1.28 s, more than IDX_HOPS */
+#define MS__HEAR_MAX_HYP 48
+#define MS__HEAR_REPORTED 8
+#define MS__HEAR_CONF    60 /* good hops that identify a sound (see hear.h: shared beginnings) */
+
+enum ms__hear_hyp_state { MS__HYP_FREE = 0, MS__HYP_LIVE, MS__HYP_DONE };
+
+struct ms__hear_counts {
+    uint32_t n_inf;  /* informative hops compared */
+    uint32_t n_good; /* ... that matched */
+    uint32_t n_bad;
+    uint32_t sum_d; /* sum of (capped) distances */
+};
+
+struct ms__hear_hyp {
+    uint8_t state; /* enum ms__hear_hyp_state */
+    bool confirmed; /* START reported */
+    bool complete;  /* DONE: played to its audible end */
+    uint8_t p;
+    uint32_t sound;
+    int64_t n0;
+    int32_t shift; /* total realignment, in PSTEP units */
+    int64_t realign_at; /* last try after the match degraded */
+    int32_t g;     /* gain: received = sound + g (feature units) */
+    int32_t g_sum;
+    uint32_t g_n;
+    uint32_t bad_run;
+    int64_t bad_from; /* first hop of the bad run */
+    uint32_t deficits; /* hops of the bad run quieter than expected */
+    uint16_t recent; /* bit i: the i-th last hop compared was bad */
+    struct ms__hear_counts now, at_good; /* at_good: as of last_good */
+    int64_t a, last_good;                /* first and last good hop; -1: none */
+    int64_t reported_start;              /* stream sample given in the START */
+};
+
+struct ms__hear {
+    const struct ms__hear_set *set;
+    ms__hear_cb cb;
+    void *ud;
+    float win[MS__HEAR_WIN]; /* the last WIN samples; the current hop fills the tail */
+    unsigned fill;           /* samples of the current hop received */
+    bool started;
+    uint64_t t0_ms;   /* stream time of sample 0 */
+    uint64_t samples; /* samples since t0 */
+    int64_t cur;      /* hop being processed (hops analysed - 1) */
+    int64_t lo;       /* oldest hop still in hist */
+    struct ms__hear_frame hist[MS__HEAR_HIST];
+    struct ms__hear_hyp hyp[MS__HEAR_MAX_HYP];
+    struct ms__hear_stats st;
+    uint64_t kills; /* hypotheses dropped (hear_decide.c) */
+    struct {
+        uint32_t sound; /* UINT32_MAX: unused */
+        int64_t start;
+    } reported[MS__HEAR_REPORTED]; /* the last occurrences reported: not again */
+    unsigned reported_next;
+    int64_t explained_to; /* last hop matched by a reported sound */
+};
+
+/* Received frame of hop n (valid for lo <= n <= cur). */
+static inline const struct ms__hear_frame *ms__hear_hist(const struct ms__hear *h, int64_t n)
+{
+    return &h->hist[(uint64_t)n & (MS__HEAR_HIST - 1)];
+}
+
+static inline const struct ms__hear_sound *ms__hear_hyp_sound(const struct ms__hear *h,
+                                                              const struct ms__hear_hyp *y)
+{
+    return &h->set->sounds[y->sound];
+}
+
+/* Stream sample of the hypothesis's sound sample 0 (may be negative). */
+static inline int64_t ms__hear_hyp_start(const struct ms__hear_hyp *y)
+{
+    return y->n0 * MS__HEAR_HOP + (int64_t)y->p * MS__HEAR_PSTEP;
+}
+
+/* Tries "sound started at stream sample s0" (+-1 phase) against the recent hops;
+ * on success makes a LIVE hypothesis, brought up to the current hop. */
+void ms__hear_hyp_try(struct ms__hear *h, uint32_t sound, int64_t s0);
+/* Compares the current hop with a LIVE hypothesis; may end it. */
+void ms__hear_hyp_step(struct ms__hear *h, struct ms__hear_hyp *y);
+/* Ends a LIVE hypothesis at the end of the stream. */
+void ms__hear_hyp_stop(struct ms__hear *h, struct ms__hear_hyp *y);
+
+/* The counts that matter: as of the last good hop once DONE. */
+const struct ms__hear_counts *ms__hear_hyp_counts(const struct ms__hear_hyp *y);
+bool ms__hear_hyp_plausible(const struct ms__hear_hyp *y);
+/* Enough matched audio to report it (if nothing else competes). */
+bool ms__hear_hyp_evidence(const struct ms__hear *h, const struct ms__hear_hyp *y);
+
+/* Emits what can be decided (hear_decide.c); final: the stream has ended. */
+void ms__hear_decide(struct ms__hear *h, bool final);
+
+#endif
