@@ -32,6 +32,9 @@ local function describe(e)
   if k == "sent" then return "sent    " .. e.name end
   if k == "echo" then return "echo    (the caller hears itself)" end
   if k == "echo_end" then return "echo end" end
+  if k == "hangup" and e.detail == "network" then
+    return "failed  " .. e.name .. ": no answer from the server (is it running, at that address?)"
+  end
   if k == "hangup" then
     local s = "hangup  " .. e.name .. " by " .. e.detail
     if e.status and e.status > 0 then s = s .. " (SIP " .. e.status .. ")" end
@@ -134,7 +137,7 @@ function Caller:expect_answer(opts)
   local t_start = core.now()
   local e = scan(self, "expected the call to be answered", opts_within(opts), function(e)
     if e.kind == "answered" then return true end
-    if e.kind == "hangup" then return "the call was refused (" .. describe(e) .. ")" end
+    if e.kind == "hangup" then return "the call did not go through (" .. describe(e) .. ")" end
   end)
   check_not_before(self, "the answer", e, t_start, opts)
   return e

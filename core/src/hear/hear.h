@@ -1,60 +1,67 @@
 /* Recognising known prompts in received call audio ("what did the caller hear?").
  *
  * Used by the simulated caller in wire mode: it receives a call's audio as 20 ms
- * frames (8 kHz L16, decoded from G.711) and must tell which known sounds it heard,
- * in order, with times. Robust to G.711, level changes, any sub-frame offset, leading
+ * frames (8 kHz L16, decoded from G.711) and tells which known sounds it heard, in
+ * order, with times. Robust to G.711, level changes, any sub-frame offset, leading
  * silence, prompts back to back, barge-in (a prompt cut short), lost packets
  * (concealed as silence or a repeated frame), a frame slip of the jitter buffer
- * (20 ms inserted or dropped), echo and unknown audio. Cost: about 2 µs of CPU
- * per 20 ms frame and ~9 KB per listener (see tools/hear-eval.c).
+ * (20 ms repeated or dropped), unknown audio and the caller's echo. Cost: 2.5 us of
+ * CPU per 20 ms frame with a set of ordinary prompts (up to ~9 us with hundreds of
+ * near-identical ones), 9.2 KB per listener; figures from tools/hear-eval.c.
  *
- * How: every 10 ms the last 32 ms of audio give 16 mel band energies (dB). Each
- * known sound is analysed the same way at build time, at two sub-hop phases, and
- * the first second of it is indexed by a 16-bit key (signs of the band energy
- * differences across frequency and time, Haitsma-Kalker style). A key found in the
- * received stream proposes "sound S started at time T"; the hypothesis is checked
- * against the history, then followed hop by hop (level-compensated band distance).
- * A sound is recognised only from its beginning: joining one in the middle is not
- * reported.
+ * How: every 10 ms ("hop") the last 32 ms of audio give 16 mel band energies (dB).
+ * Each known sound is analysed the same way when added, at two sub-hop phases (5 ms
+ * apart), and the first second of it is indexed by a 16-bit key (signs of the band
+ * energy differences across frequency and time, Haitsma-Kalker style). A key of
+ * the received stream proposes "sound S started at time T"; the proposal is checked
+ * against the last 1.28 s of received hops, then followed hop by hop (band distance
+ * with the level difference tracked; realigned by up to 40 ms after a frame slip).
+ * A sound is recognised from its beginning only: joining one in the middle (music
+ * resumed mid-file) is not reported.
  *
- * Events. Each occurrence of a known sound gives exactly two events, in order:
- *  - MS__HEAR_START when it is identified, as early as the evidence allows (about
- *    0.5 s of matching audio, or the whole sound if it is shorter; later if another
- *    known sound has the same beginning, see below). start_ms is the stream time of
- *    the sound's first sample (its leading silence included), end_ms the stream
- *    time matched so far, complete is false.
- *  - MS__HEAR_END when it stopped: complete = true if it played to the end of its
- *    audible part, end_ms = start_ms + the sound's full duration (its trailing
- *    silence included, possibly a little after the current time); complete = false
- *    if it was cut short (barge-in, stream ended), end_ms = where the matching
- *    audio stopped (±20 ms). The END of a short sound may follow its START at once.
+ * Events. Each occurrence of a known sound gives two events, in order:
+ *  - MS__HEAR_START once it is identified: 0.6 s of matching audible audio (60 hops
+ *    where the sound or the stream is audible), or the whole sound if it is shorter,
+ *    and no other known sound still fits (see below). start_ms: stream time of the
+ *    sound's first sample (its leading silence included; within ~5 ms); end_ms: the
+ *    stream time matched so far; complete: false.
+ *  - MS__HEAR_END when it stopped. complete = true if it played to its end: matched
+ *    to its last audible frame, and its trailing silence (up to 100 ms) was not
+ *    filled by other loud audio ("Goodbye" is not the start of "Goodbye for now");
+ *    end_ms = start_ms + the sound's full duration (possibly a little after the
+ *    current time). complete = false if it was cut short (barge-in, another sound,
+ *    end of stream): end_ms = where the matching audio stopped (within ~20 ms).
+ *    Once reported, a sound counts as cut only when the audio goes quiet or stays
+ *    different for 0.3 s (an echo of the caller on top of it is not a cut).
+ *    The END of a short sound may follow its START at once; start_ms is the same.
  * Occurrences are reported in the order they started; a sound played twice in a row
- * gives two pairs. score is the share (0..1) of the sound's informative 10 ms hops
- * that matched, at the time of the event.
- * Confusable sounds: while two known sounds both match the audio so far (a common
- * beginning: "welcome" and "welcome back", or "you have reached sales/support"),
- * neither is reported. The one that stops matching is dropped; if the shorter one
- * ended and the longer one goes on matching for 150 ms more, the longer one wins.
- * Sounds that stay indistinguishable to the end (the same audio under two names, or
- * a common beginning cut short) are not reported at all: no report is better than
- * a false one.
+ * gives two pairs. score: the share (0..1) of the informative hops that matched.
+ * Confusable sounds: while two known sounds both fit the audio so far (a common
+ * beginning: "you have reached sales/support"), neither is reported; the one that
+ * stops fitting is dropped. If one is the exact beginning of the other ("welcome" /
+ * "welcome back"): when the short one has ended, the long one is reported once 0.6 s
+ * more of it has matched, or when it completes; else the short one is. Sounds that
+ * cannot be told apart (cut short in their common part) are not reported at all.
+ * Two names for the same audio are refused by ms__hear_set_add.
+ * Known limit: an unknown prompt that begins with the same 0.6 s or more of audio as
+ * a known one is reported as that one (its END then says complete = false): the
+ * price of reporting within ~0.7 s of the audible start instead of at the end.
  *
- * Time. at_ms of the first frame fed is stream time of its first sample; after that
- * time follows the sample count (8 samples per ms). A frame whose at_ms is later
- * than expected by more than 30 ms means missing audio: the gap is filled with
- * silence (up to 2 s; a longer gap ends the stream as if ms__hear_finish had been
- * called, then a new one starts at the new time). Earlier-than-expected at_ms are
- * ignored.
+ * Time. at_ms of the first frame fed is the stream time of its first sample; after
+ * that, time follows the sample count (8 samples per ms). A frame whose at_ms is more
+ * than 30 ms later than expected means missing audio: the gap is filled with silence
+ * (up to 2 s; a longer gap ends the stream as ms__hear_finish would, and a new one
+ * starts at the new time). Earlier-than-expected at_ms are ignored.
  *
  * struct ms__hear_set: the known sounds. Owned by its creator; built (set_new, add)
  * on one thread, then immutable: any number of listeners on any threads may share
  * it, and it must outlive them all. Adding sounds while listeners exist is not
- * allowed. Freed with ms__hear_set_free. Building costs ~1 ms of CPU per second of
- * sound: do it off the libuv loop.
+ * allowed. Freed with ms__hear_set_free. Memory: ~1 MB plus 3.6 KB per second of
+ * sound; building costs ~0.2 ms of CPU per second of sound (off the libuv loop).
  * struct ms__hear: one listener per received stream (call), owned by its creator,
  * not thread-safe, holds a pointer to the set; the callback runs synchronously
- * inside ms__hear_feed/ms__hear_finish and may not call ms__hear_free on it. Event
- * names point into the set (valid while the set lives).
+ * inside ms__hear_feed/ms__hear_finish and must not free the listener. Event names
+ * point into the set (valid while the set lives).
  */
 #ifndef MS_HEAR_HEAR_H
 #define MS_HEAR_HEAR_H
@@ -71,8 +78,11 @@ struct ms__hear_set;
 int ms__hear_set_new(struct ms__hear_set **out);
 /* Adds a sound (8 kHz mono L16), copied. name: non-empty, unique in the set (copied).
  * 0, MS_EINVAL (NULL or empty name, pcm NULL with samples > 0, no audible content:
- * nothing above about -60 dBFS; or over an hour), MS_EEXIST (name already there),
- * MS_ENOMEM. */
+ * nothing above about -60 dBFS; or over an hour), MS_EEXIST (that name is there, or
+ * the same audio under another name: same length within 10 ms, nearly every frame
+ * alike, at any level; e.g. a TTS rendering of a text that a sound file already
+ * holds, by the same voice. The first name added keeps it: such twins cannot be
+ * told apart), MS_ENOMEM. */
 int ms__hear_set_add(struct ms__hear_set *s, const char *name, const int16_t *pcm,
                      size_t samples);
 /* Number of sounds added. */

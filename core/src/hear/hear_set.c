@@ -6,6 +6,7 @@
 #include <string.h>
 
 #define MAX_SAMPLES ((size_t)3600 * MS__HEAR_RATE)
+#define TWIN_DIST   32 /* frames this close are alike (about 1 dB per band) */
 
 int ms__hear_set_new(struct ms__hear_set **out)
 {
@@ -176,6 +177,33 @@ static bool name_taken(const struct ms__hear_set *s, const char *name)
     return false;
 }
 
+/* Is b the same audio as a, at any level (same length within a hop, nearly every
+ * audible frame alike)? Such twins could never be told apart. */
+static bool same_audio(const struct ms__hear_sound *a, const struct ms__hear_sound *b)
+{
+    if (a->hops > b->hops + 1 || b->hops > a->hops + 1)
+        return false;
+    uint32_t hops = a->hops < b->hops ? a->hops : b->hops, inf = 0, alike = 0;
+    for (uint32_t k = 0; k < hops; k++) {
+        const struct ms__hear_frame *fa = ms__hear_sound_frame(a, k, 0);
+        const struct ms__hear_frame *fb = ms__hear_sound_frame(b, k, 0);
+        if (!((fa->flags | fb->flags) & MS__HEAR_LOUD) || (fa->flags & MS__HEAR_EDGE))
+            continue;
+        inf++;
+        alike += ms__hear_dist(fb, fa, b->peak - a->peak) <= TWIN_DIST;
+    }
+    return inf > 0 && alike * 20 >= inf * 19;
+}
+
+static bool twin_taken(const struct ms__hear_set *s, const struct ms__hear_sound *snd)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (same_audio(&s->sounds[i], snd))
+            return true;
+    }
+    return false;
+}
+
 static int sounds_reserve(struct ms__hear_set *s)
 {
     if (s->n < s->cap)
@@ -205,6 +233,9 @@ int ms__hear_set_add(struct ms__hear_set *s, const char *name, const int16_t *pc
         goto fail;
     rc = sound_analyse(&s->fft, &snd, pcm, samples);
     if (rc < 0)
+        goto fail;
+    rc = MS_EEXIST;
+    if (twin_taken(s, &snd))
         goto fail;
     s->sounds[s->n] = snd;
     rc = sound_index(s, (uint32_t)s->n);

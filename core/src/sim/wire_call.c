@@ -154,8 +154,17 @@ static void on_ended(struct wire_call *wc, const struct ms__sip_event *ev)
     if (!wc->base.ended) {
         const struct ms__cause *c = ms__cause_from_sip(ev->status);
         const char *cause = wc->answered ? "NORMAL_CLEARING" : c ? c->name : "INTERWORKING";
-        ms__caller_note(&wc->base, MS_HEARD_HANGUP, cause,
-                        ev->end_by == MS_SIP_END_REMOTE ? "server" : "caller", false,
+        const char *by = ev->end_by == MS_SIP_END_REMOTE ? "server" : "caller";
+        bool unreachable = ev->end_by == MS_SIP_END_LOCAL && ev->end_reason &&
+                           (!strcmp(ev->end_reason, "transport error") ||
+                            !strcmp(ev->end_reason, "timeout"));
+        if (unreachable) { /* nobody answered at all: say so, not "refused" */
+            cause = !strcmp(ev->end_reason, "timeout") ? "RECOVERY_ON_TIMER_EXPIRE"
+                                                      : "NETWORK_OUT_OF_ORDER";
+            by = "network";
+            ms_warn(NULL, "no SIP answer from %s (%s)", wc->w->server, ev->end_reason);
+        }
+        ms__caller_note(&wc->base, MS_HEARD_HANGUP, cause, by, false,
                         wc->answered ? 0 : ev->status);
     }
     ms__caller_set_done(&wc->base); /* the CDR is the server's: t:cdr polls for it */
