@@ -282,6 +282,11 @@ Test.mode = core.mode -- "inprocess" or "wire": for the few mode-specific assert
 function Test:wait(ms) wait_until(core.now() + ms) end
 function Test:expect(cond, msg) if not cond then self:fail(msg or "expectation failed") end end
 
+-- Rows of the server's database (CDRs today; voicemail and queues later).
+function Test:query(sql, ...)
+  return core.query(sql, ...)
+end
+
 -- A JSON object of strings (the CDR's vars column, as the server writes it) into a table.
 local escapes = { n = "\n", t = "\t", r = "\r", b = "\b", f = "\f" }
 local function decode_vars(s)

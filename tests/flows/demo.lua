@@ -108,6 +108,12 @@ test("9664 plays music until the caller hangs up", function(t)
   t:expect_cdr { destination = "9664", hangup_by = "caller" }
 end)
 
+test("every call of this file is in the database", function(t)
+  local rows = t:query("SELECT destination, count(*) AS n FROM cdr WHERE destination = ? GROUP BY 1",
+    "9196")
+  t:expect(#rows == 1 and rows[1].n >= 1, "the echo test call has a CDR row")
+end)
+
 test("an unknown number is refused with 404", function(t)
   local c = t:dial("4242")
   c:expect_hangup { cause = "UNALLOCATED_NUMBER", status = 404 }

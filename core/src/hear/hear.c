@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LATE_MS     30   /* a frame this much later than expected: the gap was lost */
-#define MAX_GAP_MS  2000 /* longer gaps end the stream */
-#define MAX_BUCKET  256  /* keys this common are useless: skipped */
+#define LATE_MS        30   /* a frame this much later than expected: the gap was lost */
+#define MAX_GAP_MS     2000 /* longer gaps end the stream */
+#define MAX_BUCKET     256  /* keys this common are useless: skipped */
 #define SAMPLES_PER_MS (MS__HEAR_RATE / 1000)
 
 static void reset(struct ms__hear *h)

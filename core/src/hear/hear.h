@@ -83,8 +83,7 @@ int ms__hear_set_new(struct ms__hear_set **out);
  * alike, at any level; e.g. a TTS rendering of a text that a sound file already
  * holds, by the same voice. The first name added keeps it: such twins cannot be
  * told apart), MS_ENOMEM. */
-int ms__hear_set_add(struct ms__hear_set *s, const char *name, const int16_t *pcm,
-                     size_t samples);
+int ms__hear_set_add(struct ms__hear_set *s, const char *name, const int16_t *pcm, size_t samples);
 /* Number of sounds added. */
 size_t ms__hear_set_count(const struct ms__hear_set *s);
 void ms__hear_set_free(struct ms__hear_set *s); /* NULL is a no-op */
@@ -120,7 +119,7 @@ struct ms__hear_stats {
     uint64_t key_hits;   /* index entries looked at */
     uint64_t hyps_made;  /* hypotheses that passed the first check */
     uint64_t hyps_max;   /* most hypotheses alive at once */
-    uint64_t hyps_full;  /* candidates dropped: no room (a competitor may go unseen) */
+    uint64_t hyps_full;  /* candidates dropped or evicted for lack of room */
     uint64_t hyps_evals; /* hypothesis-hop comparisons */
 };
 void ms__hear_get_stats(const struct ms__hear *h, struct ms__hear_stats *out);

@@ -11,8 +11,8 @@
 #define SLACK       3  /* hops: starts this close count as "the same time" */
 #define M_EXTRA_CUT 10 /* hops a longer match must go on past one that stopped matching */
 #define M_CONF_HOPS MS__HEAR_CONF /* ... past one heard to its end */
-#define END_BACK    96 /* samples: a cut is detected this long after it happened */
-#define DIVERGED    4  /* bad hops of the last 8 (see diverged()) */
+#define END_BACK    96            /* samples: a cut is detected this long after it happened */
+#define DIVERGED    4             /* bad hops of the last 8 (see diverged()) */
 
 static uint64_t stream_ms(const struct ms__hear *h, int64_t sample)
 {
@@ -152,8 +152,7 @@ static bool diverged(const struct ms__hear_hyp *y, const struct ms__hear_hyp *o)
 }
 
 /* Does o keep y from being reported now? May drop o (or both: *drop_y). */
-static bool blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_hyp *o,
-                   bool *drop_y)
+static bool blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_hyp *o, bool *drop_y)
 {
     if (same_occurrence(h, y, o)) {
         if (o->confirmed || better(o, y))

@@ -5,14 +5,14 @@
 
 #define PI 3.14159265358979323846
 
-#define F_LO 200.0 /* Hz: band range */
-#define F_HI 3800.0
+#define F_LO   200.0 /* Hz: band range */
+#define F_HI   3800.0
 #define BIN_HZ (8000.0 / MS__HEAR_WIN)
 
-#define FLOOR_ABS   MS__HEAR_DB(40) /* band floor: below G.711 idle noise */
-#define RANGE       60 /* 30 dB: bands further below the frame's peak are floored */
-#define TOT_WEIGHT  4  /* a loudness difference beyond TOT_SLACK counts as much as 4 bands */
-#define TOT_SLACK   12 /* 6 dB */
+#define FLOOR_ABS  MS__HEAR_DB(40) /* band floor: below G.711 idle noise */
+#define RANGE      60              /* 30 dB: bands further below the frame's peak are floored */
+#define TOT_WEIGHT 4  /* a loudness difference beyond TOT_SLACK counts as much as 4 bands */
+#define TOT_SLACK  12 /* 6 dB */
 
 static double mel(double hz)
 {

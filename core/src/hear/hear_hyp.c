@@ -4,26 +4,27 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define TAU_HOP    96  /* a hop matches if its band distance is at most this (3 dB/band) */
-#define DCAP       192 /* distances are capped at this in sums (2 TAU_HOP) */
-#define TAU_MEAN   56  /* a plausible hypothesis averages at most this per hop */
-#define FAIL_RUN   8   /* this many bad hops in a row end a hypothesis, */
-#define FAIL_RUN_HEARD 30 /* ... one reported, unless half of them miss energy: */
-#define DEFICIT    12  /* a hop 6 dB quieter than expected (else it may be an echo on top) */
-#define QUICK_HOPS 4   /* hops checked before making a hypothesis */
-#define MAX_SHIFT  8   /* realignment limit, PSTEP units (+-40 ms) */
-#define REALIGN_WIN 12 /* hops looked at when the match degrades */
-#define DEGRADED   3   /* bad hops of the last 8 that make it look for a better alignment */
-#define FOREIGN    40  /* 20 dB, see compare() */
-#define TAIL_HOPS  10  /* trailing silence checked, hops */
-#define TAIL_BAD   6   /* ... bad hops allowed there, and unmatched at the end (a lost
-                          * packet spoils up to 5 hops) */
-#define M_CONF     MS__HEAR_CONF
-#define M_SHORT    12  /* ... and the least for a short sound heard to its end */
-#define RECENT_MASK 0xffu /* to be reported while playing, of the last 8 hops compared */
-#define RECENT_BAD  1     /* ... at most this many may be bad */
-#define EXPLAINED_SLACK 3 /* hops: a new one may start this far inside reported audio */
-#define REPORTED_NEAR (MAX_SHIFT * MS__HEAR_PSTEP + 2 * MS__HEAR_HOP) /* samples */
+#define TAU_HOP        96  /* a hop matches if its band distance is at most this (3 dB/band) */
+#define DCAP           192 /* distances are capped at this in sums (2 TAU_HOP) */
+#define TAU_MEAN       56  /* a plausible hypothesis averages at most this per hop */
+#define FAIL_RUN       8   /* this many bad hops in a row end a hypothesis, */
+#define FAIL_RUN_HEARD 30  /* ... one reported, unless half of them miss energy: */
+#define DEFICIT        12  /* a hop 6 dB quieter than expected (else: an echo on top?) */
+#define QUICK_HOPS     4   /* hops checked before making a hypothesis */
+#define MAX_SHIFT      8   /* realignment limit, PSTEP units (+-40 ms) */
+#define REALIGN_WIN    12  /* hops looked at when the match degrades */
+#define DEGRADED       3   /* bad hops of the last 8 that make it look for a better alignment */
+#define FOREIGN        40  /* 20 dB, see compare() */
+#define TAIL_HOPS      10  /* trailing silence checked, hops */
+/* bad hops allowed there, and unmatched at the end (a lost packet spoils up to 5) */
+#define TAIL_BAD        6
+#define M_CONF          MS__HEAR_CONF
+#define M_SHORT         12    /* good hops needed at least for a short sound heard to its end */
+#define RECENT_MASK     0xffu /* to be reported while playing, of the last 8 hops compared */
+#define RECENT_BAD      1     /* ... at most this many may be bad */
+#define EXPLAINED_SLACK 3     /* hops: a new one may start this far inside reported audio */
+#define CROWD_NEAR      6     /* hops: a dropped candidate this close in start crowds one */
+#define REPORTED_NEAR   (MAX_SHIFT * MS__HEAR_PSTEP + 2 * MS__HEAR_HOP) /* samples */
 
 /* Hop n against frame (n - n0, p) of the sound under gain g: -1 not comparable
  * (outside the sound, window over its start, both silent), 0 good, 1 bad. */
@@ -181,8 +182,8 @@ static void check_end(struct ms__hear *h, struct ms__hear_hyp *y, int64_t now)
         y->complete = heard_to_end(h, y);
         return;
     }
-    if (y->bad_run >= FAIL_RUN && (!y->confirmed || y->deficits >= FAIL_RUN / 2 ||
-                                   y->bad_run >= FAIL_RUN_HEARD)) {
+    if (y->bad_run >= FAIL_RUN &&
+        (!y->confirmed || y->deficits >= FAIL_RUN / 2 || y->bad_run >= FAIL_RUN_HEARD)) {
         if (!realign(h, y, now, true)) {
             y->state = MS__HYP_DONE;
             y->complete = false;
@@ -227,7 +228,7 @@ bool ms__hear_hyp_evidence(const struct ms__hear *h, const struct ms__hear_hyp *
     const struct ms__hear_counts *c = ms__hear_hyp_counts(y);
     if (y->state == MS__HYP_LIVE && __builtin_popcount(y->recent & RECENT_MASK) > RECENT_BAD)
         return false; /* it may be diverging right now */
-    if (c->n_good >= M_CONF)
+    if (c->n_good >= M_CONF && !y->crowded)
         return true;
     if (!(y->state == MS__HYP_DONE && y->complete))
         return false;
@@ -275,6 +276,20 @@ static long quick(const struct ms__hear *h, const struct ms__hear_sound *snd, in
     return sum;
 }
 
+/* No room for a hypothesis that began at hop a (dropped, or evicted for a newer
+ * one): the others that began with it may have a competitor nobody follows. They
+ * are reported only if heard to their end (hundreds of prompts with one beginning:
+ * "For billing, press 1..9"). */
+static void crowd(struct ms__hear *h, int64_t a)
+{
+    h->st.hyps_full++;
+    for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
+        struct ms__hear_hyp *y = &h->hyp[i];
+        if (y->state != MS__HYP_FREE && !y->confirmed && llabs(y->a - a) <= CROWD_NEAR)
+            y->crowded = true;
+    }
+}
+
 static struct ms__hear_hyp *slot(struct ms__hear *h)
 {
     struct ms__hear_hyp *weak = NULL;
@@ -286,9 +301,11 @@ static struct ms__hear_hyp *slot(struct ms__hear *h)
             (!weak || y->now.n_good < weak->now.n_good))
             weak = y;
     }
-    if (weak && weak->now.n_good < M_CONF / 4)
-        return weak; /* evict a young one */
-    return NULL;
+    if (!weak || weak->now.n_good >= M_CONF / 4)
+        return NULL;
+    weak->state = MS__HYP_FREE; /* evict a young one */
+    crowd(h, weak->a);
+    return weak;
 }
 
 /* Already followed, or already reported (an occurrence is reported once). */
@@ -331,11 +348,19 @@ void ms__hear_hyp_try(struct ms__hear *h, uint32_t sound, int64_t s0)
         return;
     struct ms__hear_hyp *y = slot(h);
     if (!y) {
-        h->st.hyps_full++;
+        int64_t n0;
+        unsigned p;
+        split_start(best_s, &n0, &p);
+        crowd(h, n0 + snd->first_loud[p]);
         return;
     }
-    *y = (struct ms__hear_hyp){.state = MS__HYP_LIVE, .sound = sound, .g = best_g,
-                               .g_sum = best_g, .g_n = 1, .a = -1, .last_good = -1};
+    *y = (struct ms__hear_hyp){.state = MS__HYP_LIVE,
+                               .sound = sound,
+                               .g = best_g,
+                               .g_sum = best_g,
+                               .g_n = 1,
+                               .a = -1,
+                               .last_good = -1};
     int64_t n0;
     unsigned p;
     split_start(best_s, &n0, &p);

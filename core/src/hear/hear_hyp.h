@@ -17,10 +17,10 @@
 
 #include "hear/hear_int.h"
 
-#define MS__HEAR_HIST    128 /* received frames kept: 1.28 s, more than IDX_HOPS */
-#define MS__HEAR_MAX_HYP 48
+#define MS__HEAR_HIST     128 /* received frames kept: 1.28 s, more than IDX_HOPS */
+#define MS__HEAR_MAX_HYP  48
 #define MS__HEAR_REPORTED 8
-#define MS__HEAR_CONF    60 /* good hops that identify a sound (see hear.h: shared beginnings) */
+#define MS__HEAR_CONF     60 /* good hops that identify a sound (see hear.h: shared beginnings) */
 
 enum ms__hear_hyp_state { MS__HYP_FREE = 0, MS__HYP_LIVE, MS__HYP_DONE };
 
@@ -32,21 +32,22 @@ struct ms__hear_counts {
 };
 
 struct ms__hear_hyp {
-    uint8_t state; /* enum ms__hear_hyp_state */
+    uint8_t state;  /* enum ms__hear_hyp_state */
     bool confirmed; /* START reported */
     bool complete;  /* DONE: played to its audible end */
+    bool crowded;   /* a competitor may have gone unfollowed (no room) */
     uint8_t p;
     uint32_t sound;
     int64_t n0;
-    int32_t shift; /* total realignment, in PSTEP units */
+    int32_t shift;      /* total realignment, in PSTEP units */
     int64_t realign_at; /* last try after the match degraded */
-    int32_t g;     /* gain: received = sound + g (feature units) */
+    int32_t g;          /* gain: received = sound + g (feature units) */
     int32_t g_sum;
     uint32_t g_n;
     uint32_t bad_run;
-    int64_t bad_from; /* first hop of the bad run */
-    uint32_t deficits; /* hops of the bad run quieter than expected */
-    uint16_t recent; /* bit i: the i-th last hop compared was bad */
+    int64_t bad_from;                    /* first hop of the bad run */
+    uint32_t deficits;                   /* hops of the bad run quieter than expected */
+    uint16_t recent;                     /* bit i: the i-th last hop compared was bad */
     struct ms__hear_counts now, at_good; /* at_good: as of last_good */
     int64_t a, last_good;                /* first and last good hop; -1: none */
     int64_t reported_start;              /* stream sample given in the START */

@@ -22,8 +22,8 @@ struct ms__hear_sound {
     uint32_t samples;
     uint32_t hops;                /* frames per phase */
     struct ms__hear_frame *frame; /* [k * PHASES + p] */
-    int peak; /* the loudest frame's tot */
-    int thr;  /* tot above this: an audible frame (LOUD): within 35 dB of the peak */
+    int peak;                     /* the loudest frame's tot */
+    int thr; /* tot above this: an audible frame (LOUD): within 35 dB of the peak */
     uint32_t first_loud[MS__HEAR_PHASES], last_loud[MS__HEAR_PHASES];
     uint32_t n_loud[MS__HEAR_PHASES];
 };

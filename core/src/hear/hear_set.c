@@ -217,8 +217,7 @@ static int sounds_reserve(struct ms__hear_set *s)
     return 0;
 }
 
-int ms__hear_set_add(struct ms__hear_set *s, const char *name, const int16_t *pcm,
-                     size_t samples)
+int ms__hear_set_add(struct ms__hear_set *s, const char *name, const int16_t *pcm, size_t samples)
 {
     if (!s || !name || !*name || (!pcm && samples > 0) || samples > MAX_SAMPLES)
         return MS_EINVAL;

@@ -286,6 +286,39 @@ static int l_cdr(lua_State *L)
     return n;
 }
 
+/* core.query(sql, ...) -> list of rows (tables by column name): the server's database. */
+static int l_query(lua_State *L)
+{
+    struct ms__testctx *ctx = ctx_of(L);
+    const char *sql = luaL_checkstring(L, 1);
+    if (!ctx->db_path)
+        return luaL_error(L, "database checks over the wire need --db PATH");
+    if (ctx->engine)
+        ms__engine_flush_cdrs(ctx->engine);
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(ctx->db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        lua_pushfstring(L, "query: %s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return lua_error(L);
+    }
+    for (int i = 2; i <= lua_gettop(L) && i - 1 <= sqlite3_bind_parameter_count(st); i++)
+        sqlite3_bind_text(st, i - 1, luaL_tolstring(L, i, NULL), -1, SQLITE_TRANSIENT);
+    lua_newtable(L);
+    for (lua_Integer n = 1; sqlite3_step(st) == SQLITE_ROW; n++) {
+        lua_newtable(L);
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            push_column(L, st, i);
+            lua_setfield(L, -2, sqlite3_column_name(st, i));
+        }
+        lua_rawseti(L, -2, n);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return 1;
+}
+
 static const luaL_Reg caller_methods[] = {
     {"heard", l_heard}, {"count", l_count},   {"press", l_press}, {"send_file", l_send_file},
     {"hangup", l_hangup}, {"state", l_state}, {"id", l_id},       {"var", l_var},
@@ -294,7 +327,8 @@ static const luaL_Reg caller_methods[] = {
 };
 
 static const luaL_Reg funcs[] = {
-    {"dial", l_dial}, {"now", l_now}, {"wait", l_wait}, {"cdr", l_cdr}, {NULL, NULL},
+    {"dial", l_dial}, {"now", l_now},     {"wait", l_wait},
+    {"cdr", l_cdr},   {"query", l_query}, {NULL, NULL},
 };
 
 static int luaopen_core(lua_State *L)
