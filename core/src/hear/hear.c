@@ -22,6 +22,8 @@ static void reset(struct ms__hear *h)
     h->cur = -1;
     h->lo = 0;
     h->explained_to = -1;
+    for (int i = 0; i < MS__HEAR_CROWD; i++)
+        h->crowd_a[i] = INT64_MIN / 2;
     for (int i = 0; i < MS__HEAR_REPORTED; i++)
         h->reported[i].sound = UINT32_MAX;
 }

@@ -1,10 +1,12 @@
 /* Deciding which hypotheses are heard sounds, and reporting them (hear_hyp.h).
  *
- * A hypothesis is reported (START) once it has enough evidence and nothing that
- * started no later than it (within SLACK) still competes: a plausible LIVE one, or
- * an ended one it has not outlasted by M_EXTRA hops. Two that ended together are
- * told apart by their mean distance, else both dropped (ambiguous). A reported one
- * explains its audio: hypotheses that started inside it are dropped.
+ * Every hop, in order of start: a hypothesis is reported (START) once it has enough
+ * evidence (hear_hyp.c) and nothing that started no later than it (within SLACK)
+ * still competes: a plausible LIVE one that has not visibly diverged, or an ended
+ * one it has not outlasted (ended_blocks()). Two guesses at one occurrence of a
+ * sound keep the better. A reported one explains its audio: hypotheses that
+ * started inside it are dropped, and no new ones are made there. Its END follows
+ * when it ends. At the end of the stream, what is still undecided is ambiguous.
  */
 #include "hear/hear_hyp.h"
 
@@ -105,10 +107,10 @@ static bool better(const struct ms__hear_hyp *y, const struct ms__hear_hyp *o)
  *   two renderings of one text); one heard to its end beats one cut short unless
  *   that one matched M_CONF hops more; of two cut short, the longer by
  *   M_EXTRA_CUT. Else they are the same audio, or were cut in their common part:
- *   ambiguous, both dropped.
- * Returns whether y must wait; drops o (or both: *drop_y). */
-static bool ended_blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_hyp *o,
-                         bool *drop_y)
+ *   ambiguous: o is dropped and y marked, so that it is dropped too unless a third
+ *   one beats it first (ten prompts "For billing, press 1..9" cut in "press").
+ * Returns whether y must wait; may drop o. */
+static bool ended_blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_hyp *o)
 {
     int64_t dl = y->last_good - o->last_good;
     int64_t extra = o->complete ? M_CONF_HOPS : M_EXTRA_CUT;
@@ -138,7 +140,8 @@ static bool ended_blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__
     }
     if (win == 0) {
         kill(h, o);
-        *drop_y = true;
+        y->ambiguous = true;
+        return false;
     }
     return true;
 }
@@ -168,7 +171,7 @@ static bool blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_h
         return true; /* its END comes first and may drop y */
     if (!ms__hear_hyp_evidence(h, o))
         return false; /* dropped in its own turn */
-    return ended_blocks(h, y, o, drop_y);
+    return ended_blocks(h, y, o);
 }
 
 static bool blocked(struct ms__hear *h, struct ms__hear_hyp *y)
@@ -229,6 +232,10 @@ static bool pass(struct ms__hear *h)
             continue;
         if (blocked(h, y))
             continue;
+        if (y->ambiguous) {
+            kill(h, y);
+            return true;
+        }
         y->confirmed = true;
         emit(h, y, MS__HEAR_START);
         explain(h, y);

@@ -4,20 +4,19 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define TAU_HOP        96  /* a hop matches if its band distance is at most this (3 dB/band) */
-#define DCAP           192 /* distances are capped at this in sums (2 TAU_HOP) */
-#define TAU_MEAN       56  /* a plausible hypothesis averages at most this per hop */
-#define FAIL_RUN       8   /* this many bad hops in a row end a hypothesis, */
-#define FAIL_RUN_HEARD 30  /* ... one reported, unless half of them miss energy: */
-#define DEFICIT        12  /* a hop 6 dB quieter than expected (else: an echo on top?) */
-#define QUICK_HOPS     4   /* hops checked before making a hypothesis */
-#define MAX_SHIFT      8   /* realignment limit, PSTEP units (+-40 ms) */
-#define REALIGN_WIN    12  /* hops looked at when the match degrades */
-#define DEGRADED       3   /* bad hops of the last 8 that make it look for a better alignment */
-#define FOREIGN        40  /* 20 dB, see compare() */
-#define TAIL_HOPS      10  /* trailing silence checked, hops */
-/* bad hops allowed there, and unmatched at the end (a lost packet spoils up to 5) */
-#define TAIL_BAD        6
+#define TAU_HOP         96  /* a hop matches if its band distance is at most this (3 dB/band) */
+#define DCAP            192 /* distances are capped at this in sums (2 TAU_HOP) */
+#define TAU_MEAN        56  /* a plausible hypothesis averages at most this per hop */
+#define FAIL_RUN        8   /* this many bad hops in a row end a hypothesis, */
+#define FAIL_RUN_HEARD  30  /* ... one reported, unless half of them miss energy: */
+#define DEFICIT         12  /* a hop 6 dB quieter than expected (else: an echo on top?) */
+#define QUICK_HOPS      4   /* hops checked before making a hypothesis */
+#define MAX_SHIFT       8   /* realignment limit, PSTEP units (+-40 ms) */
+#define REALIGN_WIN     12  /* hops looked at when the match degrades */
+#define DEGRADED        3   /* bad hops of the last 8 that make it look for a better alignment */
+#define FOREIGN         40  /* 20 dB, see compare() */
+#define TAIL_HOPS       10  /* trailing silence checked, hops */
+#define TAIL_BAD        6   /* bad hops allowed there and at the end (a lost packet: 5) */
 #define M_CONF          MS__HEAR_CONF
 #define M_SHORT         12    /* good hops needed at least for a short sound heard to its end */
 #define RECENT_MASK     0xffu /* to be reported while playing, of the last 8 hops compared */
@@ -283,6 +282,7 @@ static long quick(const struct ms__hear *h, const struct ms__hear_sound *snd, in
 static void crowd(struct ms__hear *h, int64_t a)
 {
     h->st.hyps_full++;
+    h->crowd_a[h->crowd_next++ % MS__HEAR_CROWD] = a;
     for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
         struct ms__hear_hyp *y = &h->hyp[i];
         if (y->state != MS__HYP_FREE && !y->confirmed && llabs(y->a - a) <= CROWD_NEAR)
@@ -369,6 +369,8 @@ void ms__hear_hyp_try(struct ms__hear *h, uint32_t sound, int64_t s0)
     /* replay the history as if it had been followed live */
     for (int64_t n = n0 > h->lo ? n0 : h->lo; n <= h->cur && y->state == MS__HYP_LIVE; n++)
         step_at(h, y, n);
+    for (int i = 0; i < MS__HEAR_CROWD && y->a >= 0; i++)
+        y->crowded |= llabs(y->a - h->crowd_a[i]) <= CROWD_NEAR;
     if (y->a < 0 || y->a < h->explained_to - EXPLAINED_SLACK || !ms__hear_hyp_plausible(y) ||
         (y->state == MS__HYP_DONE && !ms__hear_hyp_evidence(h, y))) {
         y->state = MS__HYP_FREE;

@@ -2,12 +2,16 @@
  *
  * A hypothesis says "sound S started at stream sample n0 * HOP + p * PSTEP". It is
  * made when an index key of a received hop points at one of S's first frames and
- * the last few hops agree, then followed hop by hop: each informative hop (received
- * or expected audio above the silence floor) is good or bad by the band distance
- * under the hypothesis's gain. A run of bad hops ends it (cut short) unless moving
- * it by up to +-20 ms explains them (a frame slip of the jitter buffer); passing the
- * sound's last audible frame ends it complete. hear_decide.c turns hypotheses into
- * events.
+ * the last few hops agree; the history since S's start is then replayed, and it is
+ * followed hop by hop: each informative hop (the sound audible, or the stream loud
+ * where the sound is silent) is good or bad by the band distance under the
+ * hypothesis's gain. A run of 8 bad hops ends it (cut short; for a reported one,
+ * only if the audio went quiet, or after 30) unless moving it by up to 40 ms
+ * explains them (a frame slip of the jitter buffer; also tried when the match
+ * degrades); passing the sound's trailing silence (up to 100 ms after its last
+ * audible frame) ends it, complete if nothing loud filled that silence.
+ * hear_decide.c turns hypotheses into events; at most MAX_HYP live at once (when
+ * full, young ones are evicted and their rivals "crowded").
  *
  * struct ms__hear_hyp: plain data inside struct ms__hear (hyp[]), no resources.
  * struct ms__hear: see hear.h.
@@ -20,6 +24,7 @@
 #define MS__HEAR_HIST     128 /* received frames kept: 1.28 s, more than IDX_HOPS */
 #define MS__HEAR_MAX_HYP  48
 #define MS__HEAR_REPORTED 8
+#define MS__HEAR_CROWD    4
 #define MS__HEAR_CONF     60 /* good hops that identify a sound (see hear.h: shared beginnings) */
 
 enum ms__hear_hyp_state { MS__HYP_FREE = 0, MS__HYP_LIVE, MS__HYP_DONE };
@@ -36,6 +41,7 @@ struct ms__hear_hyp {
     bool confirmed; /* START reported */
     bool complete;  /* DONE: played to its audible end */
     bool crowded;   /* a competitor may have gone unfollowed (no room) */
+    bool ambiguous; /* ended together with a competitor it cannot be told from */
     uint8_t p;
     uint32_t sound;
     int64_t n0;
@@ -73,7 +79,9 @@ struct ms__hear {
         int64_t start;
     } reported[MS__HEAR_REPORTED]; /* the last occurrences reported: not again */
     unsigned reported_next;
-    int64_t explained_to; /* last hop matched by a reported sound */
+    int64_t explained_to;            /* last hop matched by a reported sound */
+    int64_t crowd_a[MS__HEAR_CROWD]; /* starts (hops) of the last ones dropped for room */
+    unsigned crowd_next;
 };
 
 /* Received frame of hop n (valid for lo <= n <= cur). */

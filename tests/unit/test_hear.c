@@ -1,0 +1,726 @@
+/* Prompt recogniser (core/src/hear/): synthetic sounds (tones, chirp, noise bursts)
+ * and flite speech through a simulated channel (G.711, any sub-frame offset, leading
+ * silence, -6 dB, lost frames, a jitter-buffer slip), back-to-back prompts, barge-in,
+ * shared beginnings, unknown audio and the caller's echo, the same sound twice,
+ * looping music, time gaps, odd frame sizes, finish and reuse, bad arguments. */
+#include "hear/hear.h"
+#include "hear_sim.h"
+#include "moonswitch/error.h"
+#include "test.h"
+
+#include <stdbool.h>
+
+#define PI 3.14159265358979323846
+/* ms from the start of a complete sound longer than 1 s (its first audible sample:
+ * flite begins some phrases with a third of a second of silence) to its START, even
+ * when another known sound begins alike ("You have reached sales/support") */
+#define MAX_LATENCY 1000
+
+static cst_voice *voice;
+
+/* ---- sounds ---- */
+
+struct sound {
+    const char *name, *text; /* text NULL: made by code */
+    struct sim_buf pcm;
+};
+
+static struct sound speech[] = {
+    {.name = "demo/welcome", .text = "Welcome to moonswitch."},
+    {.name = "demo/welcome_back", .text = "Welcome back."},
+    {.name = "demo/sales", .text = "You have reached sales."},
+    {.name = "demo/support", .text = "You have reached support."},
+    {.name = "demo/goodbye", .text = "Goodbye."},
+    {.name = "demo/hold",
+     .text = "Please hold while we transfer your call to the next available agent."},
+    {.name = "digits/1", .text = "one"},
+    {.name = "digits/2", .text = "two"},
+    {.name = "digits/3", .text = "three"},
+    {.name = "digits/4", .text = "four"},
+    {.name = "digits/5", .text = "five"},
+    {.name = "digits/6", .text = "six"},
+    {.name = "digits/7", .text = "seven"},
+    {.name = "digits/8", .text = "eight"},
+    {.name = "digits/9", .text = "nine"},
+};
+#define N_SPEECH (sizeof(speech) / sizeof(speech[0]))
+
+/* Not in the set. */
+static const char *unknown_text[] = {
+    "The weather today is sunny with a chance of rain.",
+    "Sorry, I did not understand that.",
+};
+static const char *caller_text[] = {"Sales.", "Yes, operator please.", "My number is four two."};
+
+static struct sound synth[] = {
+    {.name = "tone/steps", .text = NULL},  {.name = "tone/chirp", .text = NULL},
+    {.name = "noise/low", .text = NULL},   {.name = "noise/high", .text = NULL},
+    {.name = "tone/chords", .text = NULL}, {.name = "music/loop", .text = NULL},
+};
+#define N_SYNTH (sizeof(synth) / sizeof(synth[0]))
+
+static struct ms__hear_set *set;
+
+static const struct sim_buf *pcm_of(const char *name)
+{
+    for (size_t i = 0; i < N_SPEECH; i++)
+        if (strcmp(speech[i].name, name) == 0)
+            return &speech[i].pcm;
+    for (size_t i = 0; i < N_SYNTH; i++)
+        if (strcmp(synth[i].name, name) == 0)
+            return &synth[i].pcm;
+    abort();
+}
+
+static void add_tone(struct sim_buf *b, double f1, double f2, double ms, double amp)
+{
+    size_t n = (size_t)(ms * 8);
+    int16_t *p = malloc(n * sizeof(*p));
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / SIM_RATE, env = sin(PI * (double)i / (double)n);
+        double v = sin(2 * PI * f1 * t) + (f2 > 0 ? sin(2 * PI * f2 * t) : 0);
+        p[i] = sim_clip(amp * sqrt(env) * v);
+    }
+    sim_append(b, p, n, 1.0);
+    free(p);
+}
+
+static void add_chirp(struct sim_buf *b, double f0, double f1, double ms, double amp)
+{
+    size_t n = (size_t)(ms * 8);
+    double ph = 0;
+    for (size_t i = 0; i < n; i++) {
+        double f = f0 + (f1 - f0) * (double)i / (double)n;
+        ph += 2 * PI * f / SIM_RATE;
+        int16_t v = sim_clip(amp * sin(ph));
+        sim_append(b, &v, 1, 1.0);
+    }
+}
+
+/* Noise bursts shaped by a one-pole filter: low (a > 0) or high (a < 0) tilt. */
+static void add_noise(struct sim_buf *b, struct sim_rng *r, double a, int bursts, double amp)
+{
+    double y = 0;
+    for (int k = 0; k < bursts; k++) {
+        for (size_t i = 0; i < 1600; i++) {
+            y = a * y + (sim_uniform(r) * 2 - 1);
+            int16_t v = sim_clip(amp * y);
+            sim_append(b, &v, 1, 1.0);
+        }
+        sim_append(b, NULL, 400 + 160 * (size_t)k, 1.0);
+    }
+}
+
+static void make_synth(void)
+{
+    struct sim_rng r = {12345};
+    static const double steps[] = {440, 880, 660, 1320, 550, 990, 1760, 330};
+    struct sim_buf *b = &synth[0].pcm;
+    sim_append(b, NULL, 400, 1.0);
+    for (size_t i = 0; i < 8; i++)
+        add_tone(b, steps[i], 0, 150, 8000);
+    add_chirp(&synth[1].pcm, 300, 3300, 1200, 6000);
+    add_noise(&synth[2].pcm, &r, 0.9, 5, 1500);
+    add_noise(&synth[3].pcm, &r, -0.7, 5, 3000);
+    static const double chords[][2] = {{697, 1209}, {852, 1477}, {770, 1336}, {941, 1633},
+                                       {697, 1477}, {852, 1209}, {941, 1336}, {770, 1633}};
+    for (size_t i = 0; i < 8; i++)
+        add_tone(&synth[4].pcm, chords[i][0], chords[i][1], 120, 5000);
+    /* a 3 s loop of plucked notes over a soft drone, seamless */
+    struct sim_buf *m = &synth[5].pcm;
+    sim_append(m, NULL, 24000, 1.0);
+    static const double notes[] = {262, 330, 392, 494, 440, 392, 330, 294, 349, 440, 523, 440};
+    for (size_t i = 0; i < 24000; i++) {
+        double t = (double)i / SIM_RATE, v = 0.15 * sin(2 * PI * 131 * t);
+        size_t k = i / 2000;
+        double tk = (double)(i - k * 2000) / SIM_RATE;
+        v += sin(2 * PI * notes[k] * tk) * exp(-tk / 0.12);
+        m->pcm[i] = sim_clip(6000 * v);
+    }
+}
+
+static int build(void)
+{
+    flite_init();
+    voice = register_cmu_us_kal(NULL);
+    if (!voice)
+        return -1;
+    for (size_t i = 0; i < N_SPEECH; i++)
+        if (sim_tts(voice, speech[i].text, 1.0, &speech[i].pcm) < 0)
+            return -1;
+    make_synth();
+    if (ms__hear_set_new(&set) < 0)
+        return -1;
+    for (size_t i = 0; i < N_SPEECH; i++)
+        if (ms__hear_set_add(set, speech[i].name, speech[i].pcm.pcm, speech[i].pcm.n) < 0)
+            return -1;
+    for (size_t i = 0; i < N_SYNTH; i++)
+        if (ms__hear_set_add(set, synth[i].name, synth[i].pcm.pcm, synth[i].pcm.n) < 0)
+            return -1;
+    return 0;
+}
+
+static void teardown(void)
+{
+    ms__hear_set_free(set);
+    for (size_t i = 0; i < N_SPEECH; i++)
+        sim_buf_free(&speech[i].pcm);
+    for (size_t i = 0; i < N_SYNTH; i++)
+        sim_buf_free(&synth[i].pcm);
+    unregister_cmu_us_kal(voice);
+}
+
+/* ---- scenes: a stream and what must be heard in it ---- */
+
+struct scene {
+    struct sim_buf b;
+    struct sim_rng r;
+    double gain;
+    size_t nt;
+    struct {
+        const char *name;
+        uint64_t start_ms, end_ms;
+        bool complete;
+    } truth[24];
+    struct sim_events ev;
+};
+
+static void scene_init(struct scene *s, uint64_t seed, double gain_db)
+{
+    memset(s, 0, sizeof(*s));
+    s->r.s = seed;
+    s->gain = sim_db(gain_db);
+    sim_append(&s->b, NULL, sim_range(&s->r, 0, 12000), 1.0); /* any sub-frame offset */
+}
+
+static void scene_gap(struct scene *s, size_t ms)
+{
+    sim_append(&s->b, NULL, ms * 8, 1.0);
+}
+
+/* Plays a known sound, cut after `frac` of it (1: complete). */
+static void scene_play(struct scene *s, const char *name, double frac)
+{
+    const struct sim_buf *p = pcm_of(name);
+    size_t len = frac >= 1.0 ? p->n : (size_t)((double)p->n * frac);
+    s->truth[s->nt].name = name;
+    s->truth[s->nt].start_ms = s->b.n / 8;
+    s->truth[s->nt].end_ms = (s->b.n + len) / 8;
+    s->truth[s->nt].complete = frac >= 1.0;
+    s->nt++;
+    sim_append(&s->b, p->pcm, len, s->gain);
+}
+
+/* Audio that must not be reported. */
+static void scene_other(struct scene *s, const struct sim_buf *p, double db)
+{
+    sim_append(&s->b, p->pcm, p->n, s->gain * sim_db(db));
+}
+
+static void scene_run(struct scene *s, enum ms__codec_id codec, double loss)
+{
+    scene_gap(s, 500);
+    sim_channel(&s->b, codec, loss, &s->r);
+    struct ms__hear *h;
+    if (ms__hear_new(&h, set, sim_on_event, &s->ev) < 0)
+        abort();
+    sim_feed(h, &s->ev, &s->b, 0);
+    ms__hear_free(h);
+}
+
+static void scene_print(const struct scene *s)
+{
+    for (size_t i = 0; i < s->nt; i++)
+        fprintf(stderr, "  truth %s %llu..%llu%s\n", s->truth[i].name,
+                (unsigned long long)s->truth[i].start_ms, (unsigned long long)s->truth[i].end_ms,
+                s->truth[i].complete ? "" : " (cut)");
+    for (size_t i = 0; i < s->ev.n; i++)
+        fprintf(stderr, "  event %s %s %llu..%llu complete %d at %llu\n",
+                s->ev.e[i].ev.kind == MS__HEAR_START ? "START" : "END", s->ev.e[i].ev.name,
+                (unsigned long long)s->ev.e[i].ev.start_ms,
+                (unsigned long long)s->ev.e[i].ev.end_ms, s->ev.e[i].ev.complete,
+                (unsigned long long)s->ev.e[i].at_ms);
+}
+
+/* Leading silence of a sound, ms. */
+static uint64_t lead_ms(const struct sim_buf *p)
+{
+    size_t i = 0;
+    while (i < p->n && abs(p->pcm[i]) < 300)
+        i++;
+    return i / 8;
+}
+
+static bool near(uint64_t a, uint64_t b, uint64_t tol)
+{
+    return a + tol >= b && b + tol >= a;
+}
+
+/* Exactly the truth, in order: a START then an END per occurrence, names right,
+ * starts within 40 ms, complete flags right, cut ends within 60 ms; START of a
+ * complete sound longer than 1 s at most max_latency ms after it began. */
+static bool scene_ok(const struct scene *s, uint64_t max_latency)
+{
+    size_t t = 0;
+    bool ok = true;
+    for (size_t i = 0; i < s->ev.n && ok; i++) {
+        const struct ms__hear_event *e = &s->ev.e[i].ev;
+        if (e->kind != MS__HEAR_START)
+            continue;
+        if (t >= s->nt || strcmp(e->name, s->truth[t].name) != 0 ||
+            !near(e->start_ms, s->truth[t].start_ms, 40)) {
+            ok = false;
+            break;
+        }
+        const struct sim_buf *p = pcm_of(e->name);
+        uint64_t audible = s->truth[t].start_ms + lead_ms(p);
+        uint64_t latency = s->ev.e[i].at_ms > audible ? s->ev.e[i].at_ms - audible : 0;
+        if (s->truth[t].complete && p->n > SIM_RATE && latency > max_latency) {
+            fprintf(stderr, "  latency %llu ms\n", (unsigned long long)latency);
+            ok = false;
+        }
+        size_t j = i + 1;
+        while (j < s->ev.n &&
+               !(s->ev.e[j].ev.kind == MS__HEAR_END && s->ev.e[j].ev.start_ms == e->start_ms &&
+                 strcmp(s->ev.e[j].ev.name, e->name) == 0))
+            j++;
+        if (j == s->ev.n || s->ev.e[j].ev.complete != s->truth[t].complete)
+            ok = false;
+        else if (!s->truth[t].complete && !near(s->ev.e[j].ev.end_ms, s->truth[t].end_ms, 60))
+            ok = false;
+        t++;
+    }
+    if (t != s->nt)
+        ok = false;
+    if (!ok)
+        scene_print(s);
+    return ok;
+}
+
+static size_t starts(const struct scene *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->ev.n; i++)
+        n += s->ev.e[i].ev.kind == MS__HEAR_START;
+    return n;
+}
+
+/* ---- tests ---- */
+
+static void test_bad_args(void)
+{
+    struct ms__hear_set *s = (struct ms__hear_set *)0x1;
+    CHECK_EQ_INT(ms__hear_set_new(NULL), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_new(&s), 0);
+    const struct sim_buf *one = pcm_of("digits/1");
+    int16_t quiet[4000] = {0};
+    for (size_t i = 0; i < 4000; i++)
+        quiet[i] = (int16_t)(i % 2 ? 3 : -3); /* far below -60 dBFS */
+    CHECK_EQ_INT(ms__hear_set_add(s, NULL, one->pcm, one->n), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_add(s, "", one->pcm, one->n), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_add(s, "x", NULL, 10), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_add(s, "x", NULL, 0), MS_EINVAL);       /* nothing audible */
+    CHECK_EQ_INT(ms__hear_set_add(s, "x", one->pcm, 200), MS_EINVAL); /* too short */
+    CHECK_EQ_INT(ms__hear_set_add(s, "x", quiet, 4000), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_add(NULL, "x", one->pcm, one->n), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_count(s), 0);
+    CHECK_EQ_INT(ms__hear_set_add(s, "one", one->pcm, one->n), 0);
+    CHECK_EQ_INT(ms__hear_set_add(s, "one", one->pcm, one->n), MS_EEXIST);
+    CHECK_EQ_INT(ms__hear_set_count(s), 1);
+    /* the same audio under another name, even 9 dB lower or 5 ms shorter: a twin */
+    struct sim_buf twin = {0};
+    sim_append(&twin, one->pcm, one->n - 40, 0.35);
+    CHECK_EQ_INT(ms__hear_set_add(s, "uno", one->pcm, one->n), MS_EEXIST);
+    CHECK_EQ_INT(ms__hear_set_add(s, "uno", twin.pcm, twin.n), MS_EEXIST);
+    sim_buf_free(&twin);
+    const struct sim_buf *two = pcm_of("digits/2");
+    CHECK_EQ_INT(ms__hear_set_add(s, "two", two->pcm, two->n), 0);
+    CHECK_EQ_INT(ms__hear_set_count(s), 2);
+    CHECK_EQ_INT(ms__hear_set_count(NULL), 0);
+
+    struct ms__hear *h = (struct ms__hear *)0x1;
+    int ud = 0;
+    CHECK_EQ_INT(ms__hear_new(&h, NULL, sim_on_event, &ud), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_new(&h, s, NULL, &ud), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_new(NULL, s, sim_on_event, &ud), MS_EINVAL);
+    CHECK(h == (struct ms__hear *)0x1); /* untouched on failure */
+    struct sim_events ev = {0};
+    CHECK_EQ_INT(ms__hear_new(&h, s, sim_on_event, &ev), 0);
+    ms__hear_feed(h, NULL, 160, 0); /* ignored */
+    ms__hear_feed(h, one->pcm, 0, 0);
+    ms__hear_finish(h, 0); /* nothing fed: nothing to say */
+    ms__hear_feed(NULL, one->pcm, 160, 0);
+    ms__hear_finish(NULL, 0);
+    CHECK_EQ_INT(ev.n, 0);
+    ms__hear_free(h);
+    ms__hear_free(NULL);
+    ms__hear_set_free(s);
+    ms__hear_set_free(NULL);
+}
+
+static void test_synthetic(void)
+{
+    struct scene s;
+    scene_init(&s, 1, -6);
+    scene_play(&s, "tone/steps", 1);
+    scene_gap(&s, 700);
+    scene_play(&s, "noise/low", 1);
+    scene_play(&s, "tone/chirp", 1); /* back to back */
+    scene_gap(&s, 333);
+    scene_play(&s, "noise/high", 1);
+    scene_gap(&s, 1000);
+    scene_play(&s, "tone/chords", 1);
+    scene_run(&s, MS_CODEC_PCMU, 0.0);
+    CHECK(scene_ok(&s, MAX_LATENCY));
+    sim_buf_free(&s.b);
+}
+
+/* The real case: flite speech through PCMA at -6 dB with 1% of frames lost. */
+static void test_speech_channel(void)
+{
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct scene s;
+        scene_init(&s, seed * 7919, -6);
+        scene_play(&s, "demo/welcome", 1);
+        scene_gap(&s, 400);
+        scene_play(&s, "demo/sales", 1);
+        scene_play(&s, "demo/goodbye", 1); /* back to back */
+        scene_gap(&s, 900);
+        scene_play(&s, "digits/4", 1);
+        scene_play(&s, "digits/2", 1);
+        scene_gap(&s, 250);
+        scene_play(&s, "digits/9", 1);
+        scene_play(&s, "demo/hold", 1);
+        scene_run(&s, seed == 2 ? MS_CODEC_PCMU : MS_CODEC_PCMA, 0.01);
+        CHECK(scene_ok(&s, MAX_LATENCY));
+        sim_buf_free(&s.b);
+    }
+}
+
+static void test_every_digit(void)
+{
+    struct scene s;
+    scene_init(&s, 99, 0);
+    for (int d = 9; d >= 1; d--) {
+        char name[16];
+        snprintf(name, sizeof(name), "digits/%d", d);
+        for (size_t i = 0; i < N_SPEECH; i++)
+            if (strcmp(speech[i].name, name) == 0)
+                scene_play(&s, speech[i].name, 1);
+        if (d % 3 == 0)
+            scene_gap(&s, 300);
+    }
+    scene_run(&s, MS_CODEC_PCMU, 0.0);
+    CHECK(scene_ok(&s, MAX_LATENCY));
+    sim_buf_free(&s.b);
+}
+
+/* "welcome" and "welcome back", "sales" and "support" start alike. */
+static void test_shared_beginnings(void)
+{
+    struct scene s;
+    scene_init(&s, 5, -6);
+    scene_play(&s, "demo/welcome_back", 1);
+    scene_gap(&s, 500);
+    scene_play(&s, "demo/welcome", 1);
+    scene_play(&s, "demo/welcome_back", 1);
+    scene_gap(&s, 300);
+    scene_play(&s, "demo/support", 1);
+    scene_play(&s, "demo/sales", 1);
+    scene_run(&s, MS_CODEC_PCMA, 0.01);
+    CHECK(scene_ok(&s, MAX_LATENCY));
+    sim_buf_free(&s.b);
+}
+
+/* Sounds that are exact prefixes of each other, or share their exact first second:
+ * reported only once the audio tells them apart. */
+static void test_exact_prefixes(void)
+{
+    struct ms__hear_set *ps;
+    CHECK_EQ_INT(ms__hear_set_new(&ps), 0);
+    const struct sim_buf *hold = pcm_of("demo/hold"), *sales = pcm_of("demo/sales");
+    const struct sim_buf *goodbye = pcm_of("demo/goodbye");
+    size_t head = SIM_RATE * 12 / 10; /* 1.2 s of "Please hold while we..." */
+    struct sim_buf a = {0}, b = {0}, c = {0};
+    sim_append(&a, hold->pcm, head, 1.0); /* a: the beginning of b */
+    sim_append(&b, hold->pcm, hold->n, 1.0);
+    sim_append(&c, hold->pcm, head, 1.0); /* c: a, then "you have reached sales" */
+    sim_append(&c, sales->pcm, sales->n, 1.0);
+    CHECK_EQ_INT(ms__hear_set_add(ps, "a", a.pcm, a.n), 0);
+    CHECK_EQ_INT(ms__hear_set_add(ps, "b", b.pcm, b.n), 0);
+    CHECK_EQ_INT(ms__hear_set_add(ps, "c", c.pcm, c.n), 0);
+    const struct {
+        const struct sim_buf *play[2];
+        const char *expect;
+    } cases[] = {
+        {{&b, NULL}, "b"},
+        {{&a, NULL}, "a"},
+        {{&c, NULL}, "c"},
+        {{&a, goodbye}, "a"}, /* a, then other audio after a's end: still a */
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct sim_buf st = {0};
+        struct sim_rng r = {k + 1};
+        sim_append(&st, NULL, 3000 + 17 * k, 1.0);
+        sim_append(&st, cases[k].play[0]->pcm, cases[k].play[0]->n, 0.5);
+        if (cases[k].play[1])
+            sim_append(&st, cases[k].play[1]->pcm, cases[k].play[1]->n, 0.5);
+        sim_append(&st, NULL, 4000, 1.0);
+        sim_channel(&st, MS_CODEC_PCMU, 0.0, &r);
+        struct sim_events ev = {0};
+        struct ms__hear *h;
+        CHECK_EQ_INT(ms__hear_new(&h, ps, sim_on_event, &ev), 0);
+        sim_feed(h, &ev, &st, 1000);
+        ms__hear_free(h);
+        sim_buf_free(&st);
+        CHECK_EQ_INT(ev.n, 2);
+        CHECK_EQ_STR(ev.e[0].ev.name, cases[k].expect);
+        CHECK(near(ev.e[0].ev.start_ms, 1000 + (3000 + 17 * k) / 8, 40));
+        CHECK(ev.e[1].ev.kind == MS__HEAR_END && ev.e[1].ev.complete);
+        if (cases[k].expect[0] != 'a') /* not before the audio diverged */
+            CHECK(ev.e[0].at_ms > ev.e[0].ev.start_ms + head / 8);
+    }
+    ms__hear_set_free(ps);
+    sim_buf_free(&a);
+    sim_buf_free(&b);
+    sim_buf_free(&c);
+}
+
+/* Barge-in: a long prompt cut after 40%, then the next one at once. */
+static void test_cut_short(void)
+{
+    struct scene s;
+    scene_init(&s, 77, -6);
+    scene_play(&s, "demo/hold", 0.4);
+    scene_play(&s, "demo/goodbye", 1);
+    scene_gap(&s, 600);
+    scene_play(&s, "music/loop", 0.6);
+    scene_gap(&s, 200);
+    scene_play(&s, "demo/welcome", 1);
+    scene_run(&s, MS_CODEC_PCMA, 0.0);
+    CHECK(scene_ok(&s, MAX_LATENCY));
+    sim_buf_free(&s.b);
+}
+
+/* Unknown speech and the caller's own voice echoed must not be reported. */
+static void test_unknown_and_echo(void)
+{
+    struct sim_buf unknown[2], caller[3];
+    for (size_t i = 0; i < 2; i++)
+        CHECK(sim_tts(voice, unknown_text[i], 1.0, &unknown[i]) == 0);
+    for (size_t i = 0; i < 3; i++)
+        CHECK(sim_tts(voice, caller_text[i], 1.12, &caller[i]) == 0);
+    struct scene s;
+    scene_init(&s, 31, -6);
+    scene_other(&s, &unknown[0], 0);
+    scene_gap(&s, 300);
+    scene_other(&s, &caller[0], -10); /* echo alone */
+    scene_gap(&s, 200);
+    scene_play(&s, "demo/sales", 1);
+    scene_other(&s, &caller[1], 0); /* full level: an echo test */
+    scene_other(&s, &unknown[1], 0);
+    scene_gap(&s, 400);
+    scene_other(&s, &caller[2], -6);
+    scene_play(&s, "digits/4", 1);
+    scene_play(&s, "digits/2", 1);
+    scene_run(&s, MS_CODEC_PCMU, 0.01);
+    CHECK(scene_ok(&s, MAX_LATENCY));
+    /* the caller talking over a prompt at -20 dB does not hide it */
+    struct scene o;
+    scene_init(&o, 32, 0);
+    size_t at = o.b.n;
+    scene_play(&o, "demo/hold", 1);
+    sim_mix(&o.b, at + 8000, caller[1].pcm, caller[1].n, sim_db(-20));
+    scene_run(&o, MS_CODEC_PCMA, 0.0);
+    CHECK(scene_ok(&o, MAX_LATENCY));
+    for (size_t i = 0; i < 2; i++)
+        sim_buf_free(&unknown[i]);
+    for (size_t i = 0; i < 3; i++)
+        sim_buf_free(&caller[i]);
+    sim_buf_free(&s.b);
+    sim_buf_free(&o.b);
+}
+
+/* The same sound twice in a row is two occurrences; music loops. */
+static void test_twice_and_loop(void)
+{
+    struct scene s;
+    scene_init(&s, 8, -3);
+    scene_play(&s, "demo/goodbye", 1);
+    scene_play(&s, "demo/goodbye", 1);
+    scene_gap(&s, 500);
+    scene_play(&s, "music/loop", 1);
+    scene_play(&s, "music/loop", 1);
+    scene_play(&s, "music/loop", 0.5);
+    scene_gap(&s, 300);
+    scene_play(&s, "tone/steps", 1);
+    scene_play(&s, "tone/steps", 1);
+    scene_run(&s, MS_CODEC_PCMU, 0.01);
+    CHECK(scene_ok(&s, MAX_LATENCY));
+    sim_buf_free(&s.b);
+}
+
+/* The jitter buffer repeats or drops a frame inside a prompt. */
+static void test_frame_slip(void)
+{
+    for (int insert = 0; insert <= 1; insert++) {
+        struct scene s;
+        scene_init(&s, 50 + (uint64_t)insert, -6);
+        scene_play(&s, "demo/hold", 1);
+        scene_play(&s, "demo/welcome", 1);
+        size_t at = (size_t)s.truth[0].start_ms * 8 + 11000;
+        CHECK(sim_slip(&s.b, at, insert) == 0);
+        long d = insert ? 20 : -20;
+        s.truth[0].end_ms += d;
+        s.truth[1].start_ms += d;
+        s.truth[1].end_ms += d;
+        scene_run(&s, MS_CODEC_PCMA, 0.0);
+        CHECK(scene_ok(&s, MAX_LATENCY));
+        sim_buf_free(&s.b);
+    }
+}
+
+static void feed_frames(struct ms__hear *h, struct sim_events *ev, const struct sim_buf *b,
+                        size_t from, size_t to, size_t chunk, uint64_t t0)
+{
+    for (size_t at = from; at < to; at += chunk) {
+        size_t n = at + chunk <= to ? chunk : to - at;
+        ev->now_ms = t0 + (at + n) / 8;
+        ms__hear_feed(h, &b->pcm[at], n, t0 + at / 8);
+    }
+}
+
+/* Frames of any size give the same events; a gap in at_ms is silence. */
+static void test_frames_and_time(void)
+{
+    struct scene s;
+    scene_init(&s, 3, -6);
+    scene_play(&s, "demo/welcome", 1);
+    scene_gap(&s, 300);
+    scene_play(&s, "digits/7", 1);
+    scene_gap(&s, 500);
+    sim_channel(&s.b, MS_CODEC_PCMU, 0.0, &s.r);
+    struct sim_events a = {0}, b = {0};
+    struct ms__hear *h;
+    CHECK_EQ_INT(ms__hear_new(&h, set, sim_on_event, &a), 0);
+    feed_frames(h, &a, &s.b, 0, s.b.n, 160, 5000);
+    ms__hear_finish(h, 0);
+    ms__hear_free(h);
+    CHECK_EQ_INT(ms__hear_new(&h, set, sim_on_event, &b), 0);
+    feed_frames(h, &b, &s.b, 0, s.b.n, 37, 5000);
+    ms__hear_finish(h, 0);
+    ms__hear_free(h);
+    CHECK_EQ_INT(a.n, 4);
+    CHECK_EQ_INT(b.n, 4);
+    for (size_t i = 0; i < a.n; i++) {
+        CHECK_EQ_STR(a.e[i].ev.name, b.e[i].ev.name);
+        CHECK(near(a.e[i].ev.start_ms, b.e[i].ev.start_ms, 2));
+    }
+    CHECK(near(a.e[0].ev.start_ms, 5000 + s.truth[0].start_ms, 40));
+    CHECK(near(a.e[2].ev.start_ms, 5000 + s.truth[1].start_ms, 40));
+
+    /* 400 ms of frames missing before "seven": at_ms jumps, the listener fills in */
+    struct sim_events c = {0};
+    size_t cut = ((size_t)s.truth[1].start_ms * 8 - 1600) / 160 * 160;
+    CHECK_EQ_INT(ms__hear_new(&h, set, sim_on_event, &c), 0);
+    feed_frames(h, &c, &s.b, 0, cut, 160, 5000);
+    feed_frames(h, &c, &s.b, cut + 3200, s.b.n, 160, 5000);
+    ms__hear_finish(h, 0);
+    ms__hear_free(h);
+    CHECK_EQ_INT(c.n, 4);
+    CHECK_EQ_STR(c.e[2].ev.name, "digits/7");
+    CHECK(near(c.e[2].ev.start_ms, 5000 + s.truth[1].start_ms, 40));
+    sim_buf_free(&s.b);
+}
+
+/* The stream ends in the middle of a prompt; then the listener hears a new one. */
+static void test_finish_and_reuse(void)
+{
+    const struct sim_buf *hold = pcm_of("demo/hold");
+    struct sim_events ev = {0};
+    struct ms__hear *h;
+    CHECK_EQ_INT(ms__hear_new(&h, set, sim_on_event, &ev), 0);
+    struct sim_buf b = {0};
+    sim_append(&b, NULL, 1000, 1.0);
+    sim_append(&b, hold->pcm, SIM_RATE * 2, 1.0);
+    feed_frames(h, &ev, &b, 0, b.n / 160 * 160, 160, 0);
+    CHECK_EQ_INT(ev.n, 1); /* heard, still playing */
+    CHECK(ev.e[0].ev.kind == MS__HEAR_START && !ev.e[0].ev.complete);
+    ms__hear_finish(h, 2125);
+    CHECK_EQ_INT(ev.n, 2);
+    CHECK(ev.e[1].ev.kind == MS__HEAR_END && !ev.e[1].ev.complete);
+    CHECK(near(ev.e[1].ev.end_ms, 2125, 60));
+    ms__hear_finish(h, 3000); /* again: nothing */
+    CHECK_EQ_INT(ev.n, 2);
+    /* a new stream on the same listener, its own time */
+    const struct sim_buf *two = pcm_of("digits/2");
+    b.n = 0;
+    sim_append(&b, NULL, 800, 1.0);
+    sim_append(&b, two->pcm, two->n, 1.0);
+    sim_append(&b, NULL, 1600, 1.0);
+    sim_feed(h, &ev, &b, 10000);
+    CHECK_EQ_INT(ev.n, 4);
+    CHECK_EQ_STR(ev.e[2].ev.name, "digits/2");
+    CHECK(near(ev.e[2].ev.start_ms, 10100, 40));
+    CHECK(ev.e[3].ev.complete);
+    struct ms__hear_stats st;
+    ms__hear_get_stats(h, &st);
+    CHECK(st.hops > 0 && st.hyps_made > 0);
+    ms__hear_free(h);
+    sim_buf_free(&b);
+}
+
+/* One set, two listeners fed in turn: independent. */
+static void test_shared_set(void)
+{
+    struct scene s1, s2;
+    scene_init(&s1, 11, 0);
+    scene_play(&s1, "demo/support", 1);
+    scene_init(&s2, 12, -6);
+    scene_play(&s2, "tone/chirp", 1);
+    scene_gap(&s1, 800);
+    scene_gap(&s2, 800);
+    while (s1.b.n < s2.b.n)
+        scene_gap(&s1, 20);
+    while (s2.b.n < s1.b.n)
+        scene_gap(&s2, 20);
+    struct ms__hear *h1, *h2;
+    CHECK_EQ_INT(ms__hear_new(&h1, set, sim_on_event, &s1.ev), 0);
+    CHECK_EQ_INT(ms__hear_new(&h2, set, sim_on_event, &s2.ev), 0);
+    for (size_t at = 0; at + 160 <= s1.b.n; at += 160) { /* interleaved */
+        feed_frames(h1, &s1.ev, &s1.b, at, at + 160, 160, 0);
+        feed_frames(h2, &s2.ev, &s2.b, at, at + 160, 160, 0);
+    }
+    ms__hear_finish(h1, 0);
+    ms__hear_finish(h2, 0);
+    ms__hear_free(h1);
+    ms__hear_free(h2);
+    CHECK(scene_ok(&s1, MAX_LATENCY));
+    CHECK(scene_ok(&s2, MAX_LATENCY));
+    CHECK_EQ_INT(starts(&s1), 1);
+    sim_buf_free(&s1.b);
+    sim_buf_free(&s2.b);
+}
+
+int main(void)
+{
+    if (build() < 0) {
+        fprintf(stderr, "cannot build the sounds\n");
+        return 1;
+    }
+    RUN(test_bad_args);
+    RUN(test_synthetic);
+    RUN(test_speech_channel);
+    RUN(test_every_digit);
+    RUN(test_shared_beginnings);
+    RUN(test_exact_prefixes);
+    RUN(test_cut_short);
+    RUN(test_unknown_and_echo);
+    RUN(test_twice_and_loop);
+    RUN(test_frame_slip);
+    RUN(test_frames_and_time);
+    RUN(test_finish_and_reuse);
+    RUN(test_shared_set);
+    teardown();
+    return test_summary();
+}
