@@ -177,6 +177,25 @@ static int l_play(lua_State *L)
     return ms__script_wait(L, s);
 }
 
+/* call:moh([class], {interrupt = "#", ms = 30000}): music on hold of a class, shared by every
+ * listener, until a digit, ms, or the end of the call. */
+static int l_moh(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    const char *cls = luaL_optstring(L, 2, "default");
+    struct ms_moh_opts o = {
+        .interrupt = opt_field_string(L, 3, "interrupt", ""),
+        .ms = (uint64_t)opt_field_int(L, 3, "ms", 0),
+    };
+    int rc = ms_call_moh(call, cls, &o, play_done, s);
+    if (rc == MS_EHANGUP)
+        return ms__raise_hangup(L);
+    if (rc < 0)
+        return push_fail(L, rc, cls);
+    return ms__script_wait(L, s);
+}
+
 static void done_cb(void *ud, int status)
 {
     struct ms_script *s = ud;
@@ -378,7 +397,8 @@ static int l_gc(lua_State *L)
 
 static const luaL_Reg methods[] = {
     {"answer", l_answer}, {"ring", l_ring},   {"hangup", l_hangup},     {"play", l_play},
-    {"sleep", l_sleep},   {"echo", l_echo},   {"_collect", l_collect},  {NULL, NULL},
+    {"sleep", l_sleep},   {"echo", l_echo},   {"_collect", l_collect},  {"moh", l_moh},
+    {NULL, NULL},
 };
 
 int luaopen_moonswitch_call(lua_State *L)

@@ -19,6 +19,9 @@ return {
   sounds = { build_dir .. "/sounds/en", build_dir .. "/sounds" }, -- searched in order
   db = os.getenv("MOONSWITCH_DB") or (here .. "/../data/moonswitch.db"),
   log_level = "info",
+  moh = { -- music on hold classes: call:moh("default")
+    default = { dir = build_dir .. "/sounds/8000/music", shuffle = false },
+  },
   max_calls = 10000,
   audio_cache_mb = 64,
 }

@@ -4,6 +4,7 @@ local routes = {
   ["1000"] = "demo.menu",
   ["9196"] = "demo.echo",
   ["9664"] = "demo.hold_music",
+  ["9665"] = "demo.moh",
 }
 
 return function(call)

@@ -15,13 +15,14 @@
 struct ms__audio;
 struct ms__audio_req;
 struct ms__dtmf_inband;
+struct ms__moh_class;
 
 #define MS_MAX_FRAME       320 /* samples: 20 ms at 16 kHz */
 #define MS_DIGIT_QUEUE     64
 #define MS_DIGIT_LOG       256
 
-enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT };
-enum ms__tx_source { TX_SILENCE, TX_PLAY, TX_ECHO };
+enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT, OP_MOH };
+enum ms__tx_source { TX_SILENCE, TX_PLAY, TX_ECHO, TX_MOH };
 
 /* A playlist being played (by play or by collect's prompt). */
 struct ms__playback {
@@ -77,6 +78,8 @@ struct ms_call {
     struct ms_tick_handler tick;
     enum ms__tx_source tx;
     struct ms__playback play;
+    struct ms__moh_class *moh; /* TX_MOH: the class listened to */
+    char moh_name[48];         /* "moh/<class>", for media events */
     struct ms__dtmf_inband *inband;
     int16_t rx[MS_MAX_FRAME];
     bool rx_valid;

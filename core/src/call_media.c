@@ -7,6 +7,7 @@
 #include "call_internal.h"
 #include "media/audio_cache.h"
 #include "media/dtmf_inband.h"
+#include "media/moh.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 
@@ -72,8 +73,9 @@ void ms__media_emit(struct ms_call *call, enum ms_media_event_kind kind, bool co
     struct ms_media_event ev = {
         .kind = kind,
         .name = kind == MS_MEDIA_ECHO_START || kind == MS_MEDIA_ECHO_END ? "echo"
-                : pb->names && pb->index < pb->n ? pb->names[pb->index]
-                                                 : "",
+                : call->tx == TX_MOH && call->moh                      ? call->moh_name
+                : pb->names && pb->index < pb->n                       ? pb->names[pb->index]
+                                                                       : "",
         .samples = pb->audio ? pb->audio->samples : 0,
         .rate = call->rate,
         .complete = complete,
@@ -280,7 +282,6 @@ static void playback_fill(struct ms_call *call, int16_t *out, size_t n)
 
 static void media_tick(void *ud, uint64_t tick_ms)
 {
-    (void)tick_ms;
     struct ms_call *call = ud;
     int16_t tx[MS_MAX_FRAME];
     size_t n = call->frame;
@@ -289,6 +290,8 @@ static void media_tick(void *ud, uint64_t tick_ms)
         ms__dtmf_inband_feed(call->inband, call->rx, n);
     if (!ms_call_is_over(call) && call->tx == TX_PLAY)
         playback_fill(call, tx, n);
+    else if (!ms_call_is_over(call) && call->tx == TX_MOH)
+        ms__moh_fill(call->moh, call->rate, tick_ms, tx, n);
     else if (call->tx == TX_ECHO && call->rx_valid)
         memcpy(tx, call->rx, n * sizeof *tx);
     else

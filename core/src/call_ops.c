@@ -4,6 +4,7 @@
 #define MS_LOG_MODULE "call"
 #include "call_internal.h"
 #include "moonswitch/error.h"
+#include "media/moh.h"
 #include "moonswitch/log.h"
 
 #include <stdio.h>
@@ -17,6 +18,7 @@ static void fire(void *ud)
     void *oud = call->op_ud;
     switch (kind) {
     case OP_PLAY:
+    case OP_MOH:
         call->play_result.failed = call->op_failed[0] ? call->op_failed : NULL;
         call->op_cb.play(oud, &call->play_result);
         break;
@@ -53,6 +55,11 @@ static void complete(struct ms_call *call, int status, const char *failed)
     snprintf(call->op_failed, sizeof call->op_failed, "%s", failed ? failed : "");
     if (call->op == OP_PLAY || call->op == OP_COLLECT)
         ms__playback_stop(call);
+    if (call->op == OP_MOH && call->tx == TX_MOH) {
+        ms__media_emit(call, MS_MEDIA_PLAY_END, false);
+        call->tx = TX_SILENCE;
+        call->moh = NULL;
+    }
     if (call->op == OP_ECHO && call->tx == TX_ECHO) {
         call->tx = TX_SILENCE;
         ms__media_emit(call, MS_MEDIA_ECHO_END, status == 0);
@@ -122,6 +129,32 @@ int ms_call_play(struct ms_call *call, const char *const *names, size_t n,
     rc = ms__playback_start(call, names, n, opts ? opts->loops : 1);
     if (rc < 0)
         complete(call, rc, NULL);
+    return 0;
+}
+
+/* ---- music on hold ---- */
+
+int ms_call_moh(struct ms_call *call, const char *cls, const struct ms_moh_opts *opts,
+                ms_play_cb cb, void *ud)
+{
+    struct ms__moh_class *c = call->env->moh ? ms__moh_find(call->env->moh, cls) : NULL;
+    if (!c)
+        return MS_ENOENT;
+    int rc = begin(call, OP_MOH, ud);
+    if (rc < 0)
+        return rc;
+    call->op_cb.play = cb;
+    snprintf(call->op_interrupt, sizeof call->op_interrupt, "%s",
+             opts && opts->interrupt ? opts->interrupt : "");
+    ms__playback_stop(call);
+    call->moh = c;
+    snprintf(call->moh_name, sizeof call->moh_name, "moh/%s", cls);
+    call->tx = TX_MOH;
+    ms__media_emit(call, MS_MEDIA_PLAY_START, false);
+    if (opts && opts->ms > 0) {
+        call->op_timer.cb = on_op_timer;
+        ms_timer_start(call->env->loop, &call->op_timer, opts->ms);
+    }
     return 0;
 }
 
@@ -246,7 +279,7 @@ void ms__ops_digit(struct ms_call *call)
 {
     if (call->op_defer.queued)
         return;
-    if (call->op == OP_PLAY && call->op_interrupt[0]) {
+    if ((call->op == OP_PLAY || call->op == OP_MOH) && call->op_interrupt[0]) {
         char d = call->queue[(call->qhead + call->qlen - 1) % MS_DIGIT_QUEUE];
         if (strchr(call->op_interrupt, d)) {
             call->qlen--; /* consume the interrupting digit */

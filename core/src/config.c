@@ -116,9 +116,12 @@ static int defaults(struct ms_config *cfg)
     cfg->sound_dirs[1] = strdup(MS_BUILD_DIR "/sounds");
     cfg->db_path = strdup(MS_SOURCE_DIR "/data/moonswitch.db");
     cfg->log_level = strdup("info");
+    cfg->nmoh = 1;
+    cfg->moh[0].name = strdup("default");
+    cfg->moh[0].dir = strdup(MS_BUILD_DIR "/sounds/8000/music");
     bool ok = cfg->codecs[0] && cfg->codecs[1] && cfg->sip_ip && cfg->rtp_ip && cfg->user_agent &&
               cfg->scripts_dir && cfg->entry && cfg->sound_dirs[0] && cfg->sound_dirs[1] &&
-              cfg->db_path && cfg->log_level;
+              cfg->db_path && cfg->log_level && cfg->moh[0].name && cfg->moh[0].dir;
     return ok ? 0 : MS_ENOMEM;
 }
 
@@ -136,6 +139,10 @@ void ms_config_free(struct ms_config *cfg)
         free(cfg->sound_dirs[i]);
     free(cfg->db_path);
     free(cfg->log_level);
+    for (size_t i = 0; i < cfg->nmoh; i++) {
+        free(cfg->moh[i].name);
+        free(cfg->moh[i].dir);
+    }
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -330,17 +337,58 @@ static int read_scripts(struct reader *r)
     return 0;
 }
 
+/* moh = { name = { dir = "...", shuffle = false }, ... } replaces the default classes. */
+static int read_moh(struct reader *r)
+{
+    static const char *const keys[] = {"dir", "shuffle", NULL};
+    if (enter(r, "moh") != 1)
+        return 0;
+    struct ms_config *c = r->cfg;
+    for (size_t i = 0; i < c->nmoh; i++) {
+        free(c->moh[i].name);
+        free(c->moh[i].dir);
+    }
+    c->nmoh = 0;
+    lua_pushnil(r->L);
+    while (!r->failed && lua_next(r->L, -2)) {
+        const char *name = lua_type(r->L, -2) == LUA_TSTRING ? lua_tostring(r->L, -2) : NULL;
+        char key[96];
+        snprintf(key, sizeof key, "moh.%s", name ? name : "?");
+        if (!name || !lua_istable(r->L, -1) || c->nmoh == MS_MAX_MOH) {
+            fail(r, key, "expected name = { dir = \"...\", shuffle = false } (at most %d)",
+                 MS_MAX_MOH);
+        } else {
+            char prefix[100];
+            snprintf(prefix, sizeof prefix, "%s.", key);
+            check_keys(r, prefix, keys);
+            size_t i = c->nmoh++;
+            c->moh[i].name = strdup(name);
+            c->moh[i].dir = NULL;
+            get_string(r, key, "dir", &c->moh[i].dir);
+            lua_getfield(r->L, -1, "shuffle");
+            c->moh[i].shuffle = lua_toboolean(r->L, -1);
+            lua_pop(r->L, 1);
+            if (!r->failed && !c->moh[i].dir)
+                fail(r, key, "dir is required");
+        }
+        lua_pop(r->L, 1);
+    }
+    lua_pop(r->L, 1);
+    return 0;
+}
+
 static int read_top(struct reader *r)
 {
     static const char *const keys[] = {"sip",      "rtp",       "codecs",         "dtmf",
                                        "scripts",  "sounds",    "db",             "log_level",
-                                       "max_calls", "audio_cache_mb", NULL};
+                                       "max_calls", "audio_cache_mb", "moh", NULL};
     check_keys(r, "", keys);
     read_sip(r);
     read_rtp(r);
     read_codecs(r);
     read_dtmf(r);
     read_scripts(r);
+    read_moh(r);
     if (enter(r, "sounds") == 1) {
         read_string_list(r, "sounds", r->cfg->sound_dirs, &r->cfg->nsound_dirs,
                          MS_MAX_SOUND_DIRS);

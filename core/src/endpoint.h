@@ -16,6 +16,7 @@
 
 struct ms_loop;
 struct ms__audio_cache;
+struct ms__moh;
 
 /* Where a call's media comes from and goes to, as L16 frames at the call rate. */
 struct ms_media_port_ops {
@@ -61,6 +62,7 @@ struct ms_call_env {
     const char *const *sound_dirs;   /* searched in order */
     size_t nsound_dirs;
     int inband_dtmf;                 /* 0 never, 1 always, 2 auto (only without RFC 4733) */
+    struct ms__moh *moh;             /* music on hold classes; NULL: none */
 };
 
 struct ms_call_params {

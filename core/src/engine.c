@@ -3,6 +3,7 @@
 #include "engine.h"
 #include "cdr.h"
 #include "media/audio_cache.h"
+#include "media/moh.h"
 #include "moonswitch/config.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
@@ -14,6 +15,7 @@
 
 struct ms__engine {
     struct ms__audio_cache *audio;
+    struct ms__moh *moh;
     struct ms_runtime *rt;
     struct ms__cdr_writer *cdr;
     struct ms_call_env env;
@@ -116,12 +118,19 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
         goto fail;
     if ((rc = ms__audio_cache_new(&e->audio, ms_loop_uv(loop), cfg->audio_cache_bytes)) < 0)
         goto fail;
+    struct ms__moh_class_config moh[MS_MAX_MOH];
+    for (size_t i = 0; i < cfg->nmoh; i++)
+        moh[i] = (struct ms__moh_class_config){cfg->moh[i].name, cfg->moh[i].dir,
+                                               cfg->moh[i].shuffle};
+    if ((rc = ms__moh_new(&e->moh, loop, e->audio, moh, cfg->nmoh)) < 0)
+        goto fail;
     e->env = (struct ms_call_env){
         .loop = loop,
         .audio = e->audio,
         .sound_dirs = (const char *const *)cfg->sound_dirs,
         .nsound_dirs = cfg->nsound_dirs,
         .inband_dtmf = cfg->inband_dtmf,
+        .moh = e->moh,
     };
     struct ms_runtime_config rc_cfg = {cfg->scripts_dir, cfg->entry, loop};
     if ((rc = ms_runtime_new(&e->rt, &rc_cfg)) < 0)
@@ -134,6 +143,8 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
 fail:
     if (e->rt)
         ms_runtime_free(e->rt);
+    if (e->moh)
+        ms__moh_free(e->moh);
     if (e->audio)
         ms__audio_cache_free(e->audio);
     free(e->db_path);
@@ -147,6 +158,7 @@ void ms__engine_close(struct ms__engine *e)
         ms_warn(NULL, "%d calls still tracked at exit", e->tracked);
     ms__cdr_close(e->cdr);
     ms_runtime_free(e->rt);
+    ms__moh_free(e->moh);
     ms__audio_cache_free(e->audio);
     free(e->db_path);
     free(e);

@@ -119,3 +119,14 @@ test("an unknown number is refused with 404", function(t)
   c:expect_hangup { cause = "UNALLOCATED_NUMBER", status = 404 }
   t:expect_cdr { answered = false, hangup_cause = "UNALLOCATED_NUMBER" }
 end)
+
+test("music on hold: a class shared by callers, stopped by a key", function(t)
+  if t.mode ~= "inprocess" then return end -- marked: over the wire, music joined mid-file is sound
+  local c = t:dial("9665")
+  c:expect_answer()
+  c:expect_prompt("moh/default")
+  c:wait(3000)
+  c:press("#")
+  c:expect_prompt("demo/goodbye", { within = 500 })
+  c:expect_hangup()
+end)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct fake_ep {
@@ -91,7 +92,7 @@ struct fixture {
 };
 
 /* Writes a WAV of `ms` milliseconds of a 440 Hz-ish square wave at 8 kHz. */
-static void fixture_write_wav(struct fixture *fx, const char *name, int ms)
+static inline void fixture_write_wav(struct fixture *fx, const char *name, int ms)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s.wav", fx->dir, name);
@@ -106,14 +107,14 @@ static void fixture_write_wav(struct fixture *fx, const char *name, int ms)
     free(pcm);
 }
 
-static void load_done_flag(void *ud, int status, struct ms__audio *a)
+static inline void load_done_flag(void *ud, int status, struct ms__audio *a)
 {
     *(int *)ud = status == 0 ? 1 : -1;
     ms__audio_release(a);
 }
 
 /* Decodes a sound into the cache before virtual time starts (loads are real I/O). */
-static int fixture_preload(struct fixture *fx, const char *name)
+static inline int fixture_preload(struct fixture *fx, const char *name)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s.wav", fx->dir, name);
@@ -136,7 +137,8 @@ static void fixture_init(struct fixture *fx)
     if (!mkdtemp(fx->dir))
         abort();
     fx->dirs[0] = fx->dir;
-    fx->env = (struct ms_call_env){fx->loop, fx->audio, fx->dirs, 1, 0};
+    fx->env = (struct ms_call_env){
+        .loop = fx->loop, .audio = fx->audio, .sound_dirs = fx->dirs, .nsound_dirs = 1};
     struct ms_call_params p = {NULL, "5551234", "Alice", "1000", &fx->env, &fake_ops, &fx->ep};
     ms__call_new(&fx->call, &p);
     ms__call_set_media(fx->call, 8000, true, &fake_port, &fx->ep);

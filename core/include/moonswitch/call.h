@@ -89,6 +89,16 @@ struct ms_play_opts {
 int ms_call_play(struct ms_call *call, const char *const *names, size_t n,
                  const struct ms_play_opts *opts, ms_play_cb cb, void *ud);
 
+/* Music on hold of a class (a directory of files shared by every listener,
+ * heard from where the class currently is) until ms elapse (0: until a digit
+ * of opts->interrupt or the end of the call). MS_ENOENT: no such class. */
+struct ms_moh_opts {
+    const char *interrupt;
+    uint64_t ms;
+};
+int ms_call_moh(struct ms_call *call, const char *cls, const struct ms_moh_opts *opts,
+                ms_play_cb cb, void *ud);
+
 typedef void (*ms_done_cb)(void *ud, int status); /* 0, MS_EHANGUP or MS_ECANCELED */
 int ms_call_sleep(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud);
 /* Echoes the caller's audio back until ms elapse (0 = until hangup). */

@@ -11,6 +11,7 @@
 
 #define MS_MAX_SOUND_DIRS 8
 #define MS_MAX_CODECS     4
+#define MS_MAX_MOH        16
 
 struct ms_config {
     char *path;       /* the file read, or NULL for built-in defaults */
@@ -31,6 +32,11 @@ struct ms_config {
     char *log_level;
     size_t audio_cache_bytes;
     int max_calls;
+    struct {
+        char *name, *dir;
+        bool shuffle;
+    } moh[MS_MAX_MOH]; /* music on hold classes */
+    size_t nmoh;
 };
 
 /* Fills cfg from file (NULL: defaults only). On error returns MS_EINVAL (or
