@@ -88,21 +88,51 @@ static int l_hangup(lua_State *L)
 
 /* ---- media primitives ---- */
 
-/* Reads a sound or a list of sounds at idx into names[]; returns the count. */
-static size_t check_names(lua_State *L, int idx, const char **names)
+/* One playlist entry at the top of the stack: "name", {sound=}, {speak=, voice=} or
+ * {tone=, ms=}. Strings stay alive in the caller's table. */
+static void check_item(lua_State *L, int arg, struct ms_play_item *it)
 {
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        names[0] = lua_tostring(L, idx);
+    *it = (struct ms_play_item){MS_PLAY_SOUND, lua_tostring(L, -1), NULL, 0};
+    if (lua_type(L, -1) == LUA_TSTRING)
+        return;
+    luaL_argexpected(L, lua_istable(L, -1), arg, "sound name, {speak=}, {tone=} or a list of them");
+    static const char *const keys[] = {"sound", "speak", "tone"};
+    for (int k = 0; k < 3; k++) {
+        if (lua_getfield(L, -1, keys[k]) == LUA_TSTRING) {
+            it->kind = (enum ms_play_kind)k;
+            it->text = lua_tostring(L, -1);
+        }
+        lua_pop(L, 1);
+    }
+    luaL_argcheck(L, it->text != NULL, arg, "an entry needs sound=, speak= or tone=");
+    if (lua_getfield(L, -1, "voice") == LUA_TSTRING)
+        it->voice = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "ms");
+    it->ms = (uint32_t)luaL_optinteger(L, -1, 0);
+    lua_pop(L, 1);
+}
+
+/* Reads what to play at idx into items[]: one entry or a list of entries; returns the count. */
+static size_t check_items(lua_State *L, int idx, struct ms_play_item *items)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushvalue(L, idx);
+    bool single = lua_type(L, idx) == LUA_TSTRING ||
+                  (lua_istable(L, idx) && lua_rawlen(L, idx) == 0);
+    if (single) {
+        check_item(L, idx, &items[0]);
+        lua_pop(L, 1);
         return 1;
     }
-    luaL_argexpected(L, lua_istable(L, idx), idx, "sound name or list of sound names");
+    lua_pop(L, 1);
+    luaL_argexpected(L, lua_istable(L, idx), idx, "what to play");
     size_t n = (size_t)luaL_len(L, idx);
-    luaL_argcheck(L, n <= MAX_NAMES, idx, "too many sounds in one list");
+    luaL_argcheck(L, n <= MAX_NAMES, idx, "too many entries in one list");
     for (size_t i = 0; i < n; i++) {
         lua_geti(L, idx, (lua_Integer)i + 1);
-        names[i] = lua_tostring(L, -1);
-        luaL_argcheck(L, names[i] != NULL, idx, "sound names must be strings");
-        lua_pop(L, 1); /* the string stays alive in the table */
+        check_item(L, idx, &items[i]);
+        lua_pop(L, 1); /* strings stay alive in the table */
     }
     return n;
 }
@@ -162,14 +192,14 @@ static int l_play(lua_State *L)
 {
     struct ms_call *call = live_call(L);
     struct ms_script *s = ms__script_check(L, call);
-    const char *names[MAX_NAMES];
-    size_t n = check_names(L, 2, names);
+    struct ms_play_item items[MAX_NAMES];
+    size_t n = check_items(L, 2, items);
     struct ms_play_opts opts = {
         .interrupt = opt_field_string(L, 3, "interrupt", ""),
         .loops = (int)opt_field_int(L, 3, "loop", 1),
     };
     luaL_argcheck(L, opts.loops >= 0, 3, "loop must be >= 0 (0 or true: forever)");
-    int rc = ms_call_play(call, names, n, &opts, play_done, s);
+    int rc = ms_call_play(call, items, n, &opts, play_done, s);
     if (rc == MS_EHANGUP)
         return ms__raise_hangup(L);
     if (rc < 0)
@@ -261,13 +291,13 @@ static int l_collect(lua_State *L)
     struct ms_call *call = live_call(L);
     struct ms_script *s = ms__script_check(L, call);
     luaL_checktype(L, 2, LUA_TTABLE);
-    const char *names[MAX_NAMES];
+    struct ms_play_item items[MAX_NAMES];
     size_t n = 0;
     lua_getfield(L, 2, "prompt");
     if (!lua_isnil(L, -1))
-        n = check_names(L, lua_gettop(L), names);
+        n = check_items(L, lua_gettop(L), items);
     struct ms_collect_opts o = {
-        .prompt = names,
+        .prompt = items,
         .nprompt = n,
         .min = (int)opt_field_int(L, 2, "min", 1),
         .max = (int)opt_field_int(L, 2, "max", 1),
@@ -411,12 +441,15 @@ int luaopen_moonswitch_call(lua_State *L)
         lua_pushcfunction(L, l_gc);
         lua_setfield(L, -2, "__gc");
         luaL_newlib(L, methods);
-        /* methods written in Lua (gather) extend the table */
-        lua_getglobal(L, "require");
-        lua_pushstring(L, "moonswitch.gather");
-        lua_call(L, 1, 1);
-        lua_pushvalue(L, -2);
-        lua_call(L, 1, 0);
+        /* methods written in Lua extend the table */
+        static const char *const extensions[] = {"moonswitch.gather", "moonswitch.media", NULL};
+        for (int i = 0; extensions[i]; i++) {
+            lua_getglobal(L, "require");
+            lua_pushstring(L, extensions[i]);
+            lua_call(L, 1, 1);
+            lua_pushvalue(L, -2);
+            lua_call(L, 1, 0);
+        }
         lua_setfield(L, -2, "methods");
     }
     lua_getfield(L, -1, "methods");

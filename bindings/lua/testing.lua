@@ -24,6 +24,9 @@ end
 
 local function describe(e)
   local k = e.kind
+  if k == "prompt" and e.detail ~= "" and e.detail ~= "sound" then
+    return string.format("heard   %s %q", e.detail, e.name)
+  end
   if k == "prompt" then return "heard   " .. e.name end
   if k == "prompt_end" then
     return e.complete and ("end     " .. e.name) or ("cut     " .. e.name .. " (stopped before its end)")
@@ -170,10 +173,37 @@ function Caller:expect_prompt(name, opts)
   return e
 end
 
--- Waits for the current prompt to play to its end (a cut one fails).
+-- The next prompt heard must be speech of this text (in-process: by identity).
+function Caller:expect_speech(text, opts)
+  local what = string.format("expected speech %q", text)
+  return scan(self, what, opts_within(opts), function(e)
+    if e.kind == "prompt" then
+      if e.detail == "speech" and e.name == text then return true end
+      return string.format("heard %s %q instead", e.detail, e.name)
+    end
+    if e.kind == "hangup" then return "the call ended first (" .. describe(e) .. ")" end
+  end)
+end
+
+-- The next prompt heard must be this tone (a name such as "busy" or a spec).
+function Caller:expect_tone(spec, opts)
+  local what = string.format("expected tone %q", spec)
+  return scan(self, what, opts_within(opts), function(e)
+    if e.kind == "prompt" then
+      if e.detail == "tone" and e.name == spec then return true end
+      return string.format("heard %s %q instead", e.detail, e.name)
+    end
+    if e.kind == "hangup" then return "the call ended first (" .. describe(e) .. ")" end
+  end)
+end
+
+-- Waits for the current prompt to end; returns the event (e.complete: it played to its end).
+-- With { complete = true } a prompt that was cut fails.
 function Caller:expect_prompt_end(opts)
   local e = scan(self, "expected the prompt to end", opts_within(opts), function(e)
-    if e.kind == "prompt_end" then return e.complete or "it was cut short" end
+    if e.kind == "prompt_end" then
+      return (e.complete or not (opts and opts.complete)) or "it was cut short"
+    end
     if e.kind == "hangup" then return "the call ended first (" .. describe(e) .. ")" end
   end)
   return e

@@ -16,6 +16,8 @@ struct ms__audio;
 struct ms__audio_req;
 struct ms__dtmf_inband;
 struct ms__moh_class;
+struct ms__tts_stream;
+struct ms__tone_gen;
 
 #define MS_MAX_FRAME       320 /* samples: 20 ms at 16 kHz */
 #define MS_DIGIT_QUEUE     64
@@ -24,16 +26,28 @@ struct ms__moh_class;
 enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT, OP_MOH };
 enum ms__tx_source { TX_SILENCE, TX_PLAY, TX_ECHO, TX_MOH };
 
-/* A playlist being played (by play or by collect's prompt). */
+/* One item of a playlist (owned copies of the strings). */
+struct ms__play_item {
+    enum ms_play_kind kind;
+    char *text; /* sound name, text to speak, tone spec or name */
+    char *voice;
+    uint32_t ms;
+};
+
+/* A playlist being played (by play, gather's prompt, say and speak). */
 struct ms__playback {
-    char **names;
+    struct ms__play_item *items;
     size_t n, index;
     int loops_left; /* 0 = forever */
-    struct ms__audio *audio; /* current item, referenced */
-    size_t pos;
-    struct ms__audio_req *req; /* pending load */
-    size_t candidate;          /* which sound dir is being tried */
     bool active;
+    bool started; /* the current item has begun sounding */
+    /* the current item: one of */
+    struct ms__audio *audio; /* a sound, referenced */
+    size_t pos;
+    struct ms__audio_req *req; /* a sound being loaded */
+    size_t candidate;          /* which sound dir is being tried */
+    struct ms__tts_stream *tts;
+    struct ms__tone_gen *tone;
 };
 
 struct ms__collect {
@@ -109,10 +123,13 @@ struct ms_call {
 /* call_media.c */
 void ms__media_start(struct ms_call *call);
 void ms__media_stop(struct ms_call *call);
-/* Starts playing names (copied) as the transmit source; on_done is reported
- * through ms__ops_playback_done(). */
-int ms__playback_start(struct ms_call *call, const char *const *names, size_t n, int loops);
+
+/* call_play.c: starts playing items (copied) as the transmit source; the end
+ * is reported through ms__ops_playback_done(). */
+int ms__playback_start(struct ms_call *call, const struct ms_play_item *items, size_t n,
+                       int loops);
 void ms__playback_stop(struct ms_call *call);
+void ms__playback_fill(struct ms_call *call, int16_t *out, size_t n);
 /* Tells the endpoint what the call starts or stops sending. */
 void ms__media_emit(struct ms_call *call, enum ms_media_event_kind kind, bool complete);
 

@@ -109,7 +109,7 @@ static void on_op_timer(void *ud)
 
 /* ---- play ---- */
 
-int ms_call_play(struct ms_call *call, const char *const *names, size_t n,
+int ms_call_play(struct ms_call *call, const struct ms_play_item *items, size_t n,
                  const struct ms_play_opts *opts, ms_play_cb cb, void *ud)
 {
     int rc = begin(call, OP_PLAY, ud);
@@ -126,7 +126,7 @@ int ms_call_play(struct ms_call *call, const char *const *names, size_t n,
         complete(call, 0, NULL);
         return 0;
     }
-    rc = ms__playback_start(call, names, n, opts ? opts->loops : 1);
+    rc = ms__playback_start(call, items, n, opts ? opts->loops : 1);
     if (rc < 0)
         complete(call, rc, NULL);
     return 0;

@@ -116,12 +116,15 @@ static int defaults(struct ms_config *cfg)
     cfg->sound_dirs[1] = strdup(MS_BUILD_DIR "/sounds");
     cfg->db_path = strdup(MS_SOURCE_DIR "/data/moonswitch.db");
     cfg->log_level = strdup("info");
+    cfg->tts_cache_dir = strdup(MS_SOURCE_DIR "/data/tts");
+    cfg->tts_memory_bytes = 32u << 20;
     cfg->nmoh = 1;
     cfg->moh[0].name = strdup("default");
     cfg->moh[0].dir = strdup(MS_BUILD_DIR "/sounds/8000/music");
     bool ok = cfg->codecs[0] && cfg->codecs[1] && cfg->sip_ip && cfg->rtp_ip && cfg->user_agent &&
               cfg->scripts_dir && cfg->entry && cfg->sound_dirs[0] && cfg->sound_dirs[1] &&
-              cfg->db_path && cfg->log_level && cfg->moh[0].name && cfg->moh[0].dir;
+              cfg->db_path && cfg->log_level && cfg->moh[0].name && cfg->moh[0].dir &&
+              cfg->tts_cache_dir;
     return ok ? 0 : MS_ENOMEM;
 }
 
@@ -139,6 +142,7 @@ void ms_config_free(struct ms_config *cfg)
         free(cfg->sound_dirs[i]);
     free(cfg->db_path);
     free(cfg->log_level);
+    free(cfg->tts_cache_dir);
     for (size_t i = 0; i < cfg->nmoh; i++) {
         free(cfg->moh[i].name);
         free(cfg->moh[i].dir);
@@ -377,11 +381,25 @@ static int read_moh(struct reader *r)
     return 0;
 }
 
+static int read_tts(struct reader *r)
+{
+    static const char *const keys[] = {"cache_dir", "memory_mb", NULL};
+    if (enter(r, "tts") != 1)
+        return 0;
+    check_keys(r, "tts.", keys);
+    get_string(r, "tts.cache_dir", "cache_dir", &r->cfg->tts_cache_dir);
+    int mb = (int)(r->cfg->tts_memory_bytes >> 20);
+    get_int(r, "tts.memory_mb", "memory_mb", 1, 65536, &mb);
+    r->cfg->tts_memory_bytes = (size_t)mb << 20;
+    lua_pop(r->L, 1);
+    return 0;
+}
+
 static int read_top(struct reader *r)
 {
     static const char *const keys[] = {"sip",      "rtp",       "codecs",         "dtmf",
                                        "scripts",  "sounds",    "db",             "log_level",
-                                       "max_calls", "audio_cache_mb", "moh", NULL};
+                                       "max_calls", "audio_cache_mb", "moh",       "tts", NULL};
     check_keys(r, "", keys);
     read_sip(r);
     read_rtp(r);
@@ -389,6 +407,7 @@ static int read_top(struct reader *r)
     read_dtmf(r);
     read_scripts(r);
     read_moh(r);
+    read_tts(r);
     if (enter(r, "sounds") == 1) {
         read_string_list(r, "sounds", r->cfg->sound_dirs, &r->cfg->nsound_dirs,
                          MS_MAX_SOUND_DIRS);

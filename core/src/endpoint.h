@@ -17,6 +17,7 @@
 struct ms_loop;
 struct ms__audio_cache;
 struct ms__moh;
+struct ms__tts;
 
 /* Where a call's media comes from and goes to, as L16 frames at the call rate. */
 struct ms_media_port_ops {
@@ -36,7 +37,8 @@ enum ms_media_event_kind {
 };
 struct ms_media_event {
     enum ms_media_event_kind kind;
-    const char *name; /* the sound name as the script gave it */
+    const char *name;   /* the sound name as the script gave it, the text spoken, the tone */
+    const char *source; /* "sound", "speech", "tone", "moh" */
     size_t samples;
     int rate;
     bool complete;
@@ -63,6 +65,7 @@ struct ms_call_env {
     size_t nsound_dirs;
     int inband_dtmf;                 /* 0 never, 1 always, 2 auto (only without RFC 4733) */
     struct ms__moh *moh;             /* music on hold classes; NULL: none */
+    struct ms__tts *tts;             /* text to speech; NULL: none */
 };
 
 struct ms_call_params {

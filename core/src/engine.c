@@ -4,6 +4,7 @@
 #include "cdr.h"
 #include "media/audio_cache.h"
 #include "media/moh.h"
+#include "media/tts.h"
 #include "moonswitch/config.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
@@ -16,6 +17,7 @@
 struct ms__engine {
     struct ms__audio_cache *audio;
     struct ms__moh *moh;
+    struct ms__tts *tts;
     struct ms_runtime *rt;
     struct ms__cdr_writer *cdr;
     struct ms_call_env env;
@@ -124,6 +126,9 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
                                                cfg->moh[i].shuffle};
     if ((rc = ms__moh_new(&e->moh, loop, e->audio, moh, cfg->nmoh)) < 0)
         goto fail;
+    struct ms__tts_config tc = {cfg->tts_cache_dir, cfg->tts_memory_bytes};
+    if ((rc = ms__tts_new(&e->tts, loop, &tc)) < 0)
+        goto fail;
     e->env = (struct ms_call_env){
         .loop = loop,
         .audio = e->audio,
@@ -131,6 +136,7 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
         .nsound_dirs = cfg->nsound_dirs,
         .inband_dtmf = cfg->inband_dtmf,
         .moh = e->moh,
+        .tts = e->tts,
     };
     struct ms_runtime_config rc_cfg = {cfg->scripts_dir, cfg->entry, loop};
     if ((rc = ms_runtime_new(&e->rt, &rc_cfg)) < 0)
@@ -145,6 +151,7 @@ fail:
         ms_runtime_free(e->rt);
     if (e->moh)
         ms__moh_free(e->moh);
+    ms__tts_free(e->tts);
     if (e->audio)
         ms__audio_cache_free(e->audio);
     free(e->db_path);
@@ -159,6 +166,7 @@ void ms__engine_close(struct ms__engine *e)
     ms__cdr_close(e->cdr);
     ms_runtime_free(e->rt);
     ms__moh_free(e->moh);
+    ms__tts_free(e->tts);
     ms__audio_cache_free(e->audio);
     free(e->db_path);
     free(e);

@@ -52,14 +52,14 @@ end)
 test("silence: the menu times out after 5 s per try, not earlier", function(t)
   local c = t:dial("1000")
   c:expect_prompt("demo/welcome")
-  c:expect_prompt_end()
+  c:expect_prompt_end { complete = true }
   -- nothing pressed: the first-digit timer (5 s) must run out before "invalid"
   c:expect_prompt("demo/invalid", { not_before = 4980, within = 5100 })
   c:expect_prompt("demo/welcome")
-  c:expect_prompt_end()
+  c:expect_prompt_end { complete = true }
   c:expect_prompt("demo/invalid", { not_before = 4980, within = 5100 })
   c:expect_prompt("demo/welcome")
-  c:expect_prompt_end()
+  c:expect_prompt_end { complete = true }
   c:expect_prompt("demo/goodbye", { not_before = 4980, within = 5100 })
   c:expect_hangup()
   t:expect_cdr { digits = "", hangup_by = "server" }

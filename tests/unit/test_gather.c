@@ -27,7 +27,7 @@ static void on_collect(void *ud, const struct ms_collect_result *r)
     out.terminator = r->terminator;
 }
 
-static const char *const prompt[] = {"prompt"};
+static const struct ms_play_item prompt[] = {{MS_PLAY_SOUND, "prompt", NULL, 0}};
 
 static int start(int min, int max, uint64_t timeout, uint64_t inter, const char *term, bool with_prompt)
 {

@@ -75,6 +75,18 @@ const struct ms_digit_record *ms_call_digit_at(const struct ms_call *call, size_
 /* ---- pending operations: at most one at a time; completion is never
  * synchronous (the callback runs later from the loop). ---- */
 
+/* What a playlist item is: a sound name (resolved through the sound
+ * directories), text to speak (voice: a TTS voice, NULL for the default), or
+ * a tone (a spec such as "%(500,500,480,620)" or a name: "busy", "ringback",
+ * "congestion", "dial", "beep"; ms limits its length, 0: the spec's own). */
+enum ms_play_kind { MS_PLAY_SOUND, MS_PLAY_SPEAK, MS_PLAY_TONE };
+struct ms_play_item {
+    enum ms_play_kind kind;
+    const char *text;
+    const char *voice;
+    uint32_t ms;
+};
+
 struct ms_play_result {
     int status;      /* 0, MS_ENOENT (with `failed` naming the file), MS_EHANGUP, MS_ECANCELED */
     char digit;      /* the digit that interrupted, or 0 */
@@ -85,8 +97,7 @@ struct ms_play_opts {
     const char *interrupt; /* digits that stop playback ("" none, NULL none) */
     int loops;             /* 1 = once; 0 = until stopped */
 };
-/* names: sound names or paths, resolved by the server's sound search path. */
-int ms_call_play(struct ms_call *call, const char *const *names, size_t n,
+int ms_call_play(struct ms_call *call, const struct ms_play_item *items, size_t n,
                  const struct ms_play_opts *opts, ms_play_cb cb, void *ud);
 
 /* Music on hold of a class (a directory of files shared by every listener,
@@ -106,7 +117,7 @@ int ms_call_echo(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud);
 
 /* One try of digit collection (gather is built on it). See docs/lua-api.md. */
 struct ms_collect_opts {
-    const char *const *prompt; /* sounds played first, interruptible by any digit */
+    const struct ms_play_item *prompt; /* played first, interruptible by any digit */
     size_t nprompt;
     int min, max;
     uint64_t timeout_ms;     /* first digit, counted from the end of the prompt */

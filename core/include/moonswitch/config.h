@@ -37,6 +37,8 @@ struct ms_config {
         bool shuffle;
     } moh[MS_MAX_MOH]; /* music on hold classes */
     size_t nmoh;
+    char *tts_cache_dir; /* tts.cache_dir: synthesised speech kept across restarts */
+    size_t tts_memory_bytes;
 };
 
 /* Fills cfg from file (NULL: defaults only). On error returns MS_EINVAL (or

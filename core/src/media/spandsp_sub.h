@@ -4,7 +4,8 @@
  * sphinxbase's, so no moonswitch file includes spandsp.h. The sub-headers
  * are not self-contained: they need <stddef.h>/<stdint.h>, telephony.h
  * (SPAN_DECLARE), logging.h (logging_state_t) and super_tone_rx.h
- * (tone_report_func_t, used by dtmf.h). Private to core/src/media.
+ * (tone_report_func_t, used by dtmf.h and modem_connect_tones.h). Private to
+ * core/src/media.
  */
 #ifndef MS_MEDIA_SPANDSP_SUB_H
 #define MS_MEDIA_SPANDSP_SUB_H
@@ -18,5 +19,7 @@
 #include <spandsp/dtmf.h>
 #include <spandsp/g711.h>
 #include <spandsp/g722.h>
+#include <spandsp/modem_connect_tones.h>
+#include <spandsp/tone_generate.h>
 
 #endif

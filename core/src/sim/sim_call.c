@@ -52,7 +52,7 @@ static void sim_media_event(void *ep, struct ms_call *call, const struct ms_medi
     (void)call;
     static const enum ms__heard_kind kinds[] = {MS_HEARD_PROMPT, MS_HEARD_PROMPT_END,
                                                 MS_HEARD_ECHO, MS_HEARD_ECHO_END};
-    ms__caller_note(ep, kinds[ev->kind], ev->name, NULL, ev->complete, 0);
+    ms__caller_note(ep, kinds[ev->kind], ev->name, ev->source, ev->complete, 0);
 }
 
 static const struct ms_endpoint_ops sim_ops = {

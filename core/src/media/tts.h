@@ -1,0 +1,115 @@
+/* Text to speech for calls: flite voices, sentence by sentence, off the loop,
+ * with a memory LRU and an on-disk cache.
+ *
+ * struct ms__tts: one per media loop, owned by that loop's media context and
+ *   used from the loop's thread only. Owns the voices' memory cache, the
+ *   optional disk cache directory (see media/tts_disk.h) and one synthesis
+ *   worker thread. Closing works like a libuv handle: ms__tts_free cancels
+ *   every open stream (their reads then return MS_ECANCELED; their owners
+ *   still ms__tts_close them), stops the worker after the sentence it is on,
+ *   and releases the memory from a close callback once the thread has
+ *   exited: keep running the uv loop until uv_run returns.
+ *
+ * struct ms__tts_stream: one call:speak(), owned by its caller (the call's
+ *   media pipeline) from ms__tts_speak until ms__tts_close, which cancels or
+ *   releases it at any time; no callback ever runs for it (the media tick
+ *   polls it). Holds references to its sentences' audio while it plays them.
+ *
+ * Synthesis. The text is split into sentences (media/tts_split.h). Each
+ * sentence is looked up in memory at speak() time; a miss becomes a job for
+ * the worker thread, which reads DIR/<voice>/<hash>.wav if it exists and
+ * otherwise synthesises with flite, resamples to the call rate with speexdsp
+ * (kal at 8 kHz is used as is) and writes the file (temp name + rename).
+ * Concurrent requests for one (voice, rate, sentence) share one job, so a
+ * sentence is never synthesised twice while its audio is cached. The worker
+ * runs jobs in order of the sentence's index in its stream (every stream's
+ * first sentence before anyone's second), FIFO among equals, so the first
+ * audio is not stuck behind another call's long text. Results come back to
+ * the loop through a uv_async. One worker per loop: flite with a shared
+ * voice is safe on several threads (media/flite_voice.h), so N loops
+ * synthesise in parallel; within a loop, jobs are serialised.
+ *
+ * Virtual clock: while any sentence of a stream is still being produced the
+ * stream holds the loop (ms_loop_hold), so a virtual clock does not move
+ * until the whole text is ready and a flow test hears it without gaps,
+ * deterministically. Released when the last sentence arrives, on close, or
+ * on ms__tts_free. The caller must not hold for TTS itself.
+ */
+#ifndef MS_MEDIA_TTS_H
+#define MS_MEDIA_TTS_H
+
+#include "moonswitch/loop.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MS__TTS_MEMORY_DEFAULT (32u << 20) /* bytes of cached audio */
+#define MS__TTS_TEXT_MAX       65536       /* bytes of text per speak() */
+
+struct ms__tts;
+struct ms__tts_stream;
+
+struct ms__tts_config {
+    const char *cache_dir; /* NULL: no disk cache. Created (one level) when first written. */
+    size_t memory_bytes;   /* memory LRU bound; 0: MS__TTS_MEMORY_DEFAULT */
+};
+
+/* Starts the worker thread. 0, MS_EINVAL, MS_ENOMEM or a thread/handle error.
+ * On failure after a uv handle was initialised, its memory is released by a
+ * close callback: run the loop. */
+int ms__tts_new(struct ms__tts **out, struct ms_loop *loop, const struct ms__tts_config *c);
+/* Starts closing (see above). NULL is a no-op. */
+void ms__tts_free(struct ms__tts *t);
+
+/* voice: "kal" (also NULL or ""), "kal16", "slt", "rms", "awb". rate: the
+ * call's, 8000..48000. Never blocks: sentences already in memory are ready at
+ * once, the others are queued. 0 and *out; MS_EINVAL (unknown voice, bad
+ * rate, NULL text or nothing speakable in it), MS_EMSGSIZE (text longer than
+ * MS__TTS_TEXT_MAX), MS_ENOMEM. */
+int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int rate,
+                  struct ms__tts_stream **out);
+
+/* Copies up to n samples of the stream's audio (the sentences' audio back to
+ * back) into pcm. Returns the count; 0 means nothing right now: the stream is
+ * either finished (ms__tts_done) or waiting for its next sentence (send
+ * silence). A negative code means the stream failed and will not go on:
+ * MS_ECANCELED (ms__tts_free was called) or the synthesis error (MS_ENOMEM);
+ * samples before the failure are returned first. */
+int ms__tts_read(struct ms__tts_stream *s, int16_t *pcm, size_t n);
+/* Every sample has been read. */
+bool ms__tts_done(const struct ms__tts_stream *s);
+/* Cancels (pending sentences nobody else waits for are dropped from the
+ * worker's queue; one being synthesised finishes and is cached) or releases.
+ * NULL is a no-op. */
+void ms__tts_close(struct ms__tts_stream *s);
+
+/* Introspection: the stream's sentences, how many have their audio in hand
+ * (read or not), and the samples read so far. */
+size_t ms__tts_stream_sentences(const struct ms__tts_stream *s);
+size_t ms__tts_stream_ready(const struct ms__tts_stream *s);
+uint64_t ms__tts_stream_played(const struct ms__tts_stream *s);
+
+/* Counters since ms__tts_new (tests, ctl status, benchmarks). */
+struct ms__tts_stats {
+    uint64_t speaks;        /* streams started */
+    uint64_t sentences;     /* sentences requested */
+    uint64_t memory_hits;   /* ... served from memory at speak() */
+    uint64_t joined;        /* ... that joined a job already queued or running */
+    uint64_t jobs;          /* jobs given to the worker */
+    uint64_t withdrawn;     /* queued jobs dropped: nobody waited any more */
+    uint64_t disk_hits;     /* jobs served from the disk cache */
+    uint64_t syntheses;     /* flite runs */
+    uint64_t disk_writes;   /* files written to the disk cache */
+    uint64_t failures;      /* jobs that failed */
+    uint64_t synth_ns;      /* worker time spent in syntheses (flite + resampling) */
+    uint64_t synth_samples; /* audio they produced, at the call rate */
+    size_t cache_bytes, cache_entries, streams_open;
+};
+void ms__tts_get_stats(const struct ms__tts *t, struct ms__tts_stats *out);
+
+/* Tests only: lets the worker start at most n more jobs (n < 0: no limit, the
+ * default), so a test can observe a stream between two sentences. */
+void ms__tts_set_gate(struct ms__tts *t, int n);
+
+#endif

@@ -1,0 +1,102 @@
+/* Internals shared by tts.c (life cycle, job results), tts_stream.c (speak,
+ * read, close) and tts_worker.c (the synthesis thread). Private to them. */
+#ifndef MS_MEDIA_TTS_PRIV_H
+#define MS_MEDIA_TTS_PRIV_H
+
+#include "base/u64map.h"
+#include "media/flite_voice.h"
+#include "media/tts.h"
+#include "media/tts_cache.h"
+
+#include <uv.h>
+
+enum tts_job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+
+/* One (voice, rate, sentence) to produce. Created and freed on the loop; in
+ * the worker's hands from submit until it is back in the done list (or
+ * withdrawn). The loop fields are touched on the loop thread only; the queue
+ * fields under tts->mu only; results are written by the worker before the
+ * job enters the done list and read by the loop after it left it. */
+struct ms__tts_job {
+    /* immutable while submitted */
+    const struct ms__flite_voice *voice;
+    int rate;
+    uint64_t hash;
+    uint64_t seq; /* FIFO among equal priorities */
+    /* under tts->mu */
+    size_t prio; /* lowest first: the sentence's index in its stream */
+    enum tts_job_state state;
+    struct ms__tts_job *qprev, *qnext; /* the queue, then the done list (qnext) */
+    /* results (worker) */
+    int status;
+    int16_t *pcm;
+    size_t samples;
+    bool synthesised, disk_hit, disk_written;
+    uint64_t synth_ns;
+    /* loop side */
+    struct ms__tts_job *hnext;      /* t->jobs chain of equal hashes */
+    struct ms__tts_seg *waiters;    /* sentences waiting for it */
+    char text[];
+};
+
+/* One sentence of a stream. */
+struct ms__tts_seg {
+    struct ms__tts_stream *stream;
+    struct ms__tts_job *job;             /* while waiting */
+    struct ms__tts_seg *wprev, *wnext;   /* in job->waiters */
+    struct ms__tts_audio *audio;         /* once ready, until played */
+    int status;                          /* < 0: failed */
+};
+
+struct ms__tts_stream {
+    struct ms__tts *tts; /* NULL once detached by ms__tts_free */
+    struct ms__tts_stream *prev, *next; /* tts->streams */
+    size_t nseg, cur;  /* sentences; the one being read */
+    size_t pos;        /* samples of seg[cur] read */
+    size_t pending;    /* sentences waiting for a job */
+    size_t ready;      /* sentences whose audio arrived */
+    uint64_t played;   /* samples read */
+    int status;        /* < 0: failed or cancelled */
+    bool held;         /* holds the loop's virtual clock */
+    struct ms__tts_seg seg[];
+};
+
+struct ms__tts {
+    struct ms_loop *loop;
+    uv_loop_t *uv;
+    struct ms__tts_cache *cache;
+    char *cache_dir;                /* NULL: none */
+    struct ms__u64map jobs;         /* map key -> chain of jobs (loop thread) */
+    struct ms__tts_stream *streams; /* open, attached streams */
+    struct ms__tts_stats stats;
+    uint64_t next_seq;
+    bool closing;
+    /* worker */
+    uv_thread_t thread;
+    uv_mutex_t mu;
+    uv_cond_t cv;
+    uv_async_t async;
+    struct ms__tts_job *queue;                /* under mu: submitted, not started */
+    struct ms__tts_job *done_head, *done_tail; /* under mu: finished */
+    int gate;                                 /* under mu: jobs it may still start; < 0 any */
+    bool stop, exited;                        /* under mu */
+};
+
+/* tts.c */
+uint64_t ms__tts_map_key(uint64_t hash);
+void ms__tts_job_done(struct ms__tts *t, struct ms__tts_job *job); /* frees job */
+void ms__tts_worker_gone(struct ms__tts *t);                       /* after join */
+/* Unlinks a waiting sentence; drops the job from the queue if nobody else
+ * waits for it. */
+void ms__tts_seg_unwait(struct ms__tts *t, struct ms__tts_seg *seg);
+
+/* tts_worker.c: start needs t->mu, cv, async initialised by the caller. */
+int ms__tts_worker_start(struct ms__tts *t);
+void ms__tts_worker_submit(struct ms__tts *t, struct ms__tts_job *job);
+/* true if the job had not started: it is the caller's again. */
+bool ms__tts_worker_withdraw(struct ms__tts *t, struct ms__tts_job *job);
+void ms__tts_worker_bump(struct ms__tts *t, struct ms__tts_job *job, size_t prio);
+void ms__tts_worker_stop(struct ms__tts *t);
+void ms__tts_worker_async_cb(uv_async_t *h);
+
+#endif

@@ -1,0 +1,198 @@
+/* struct ms__tts_stream: speak (split, look up, queue), read, close. */
+#include "media/tts_priv.h"
+#include "media/tts_split.h"
+#include "moonswitch/error.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct ms__tts_job *job_find(struct ms__tts *t, const struct ms__flite_voice *voice,
+                                    int rate, const char *text, uint64_t hash)
+{
+    struct ms__tts_job *j = ms__u64map_get(&t->jobs, ms__tts_map_key(hash));
+    while (j && !(j->hash == hash && j->voice == voice && j->rate == rate &&
+                  strcmp(j->text, text) == 0))
+        j = j->hnext;
+    return j;
+}
+
+static struct ms__tts_job *job_new(struct ms__tts *t, const struct ms__flite_voice *voice,
+                                   int rate, const char *text, uint64_t hash, size_t prio)
+{
+    size_t len = strlen(text);
+    struct ms__tts_job *job = calloc(1, sizeof *job + len + 1);
+    if (!job)
+        return NULL;
+    job->voice = voice;
+    job->rate = rate;
+    job->hash = hash;
+    job->prio = prio;
+    job->seq = t->next_seq++;
+    memcpy(job->text, text, len + 1);
+    uint64_t k = ms__tts_map_key(hash);
+    job->hnext = ms__u64map_get(&t->jobs, k);
+    if (ms__u64map_put(&t->jobs, k, job) < 0) {
+        free(job);
+        return NULL;
+    }
+    t->stats.jobs++;
+    ms__tts_worker_submit(t, job);
+    return job;
+}
+
+static void seg_wait(struct ms__tts_seg *seg, struct ms__tts_job *job)
+{
+    seg->job = job;
+    seg->wprev = NULL;
+    seg->wnext = job->waiters;
+    if (job->waiters)
+        job->waiters->wprev = seg;
+    job->waiters = seg;
+    seg->stream->pending++;
+}
+
+/* Sentence i of s: from memory, or waiting for a (shared) job. */
+static int seg_start(struct ms__tts *t, struct ms__tts_stream *s, size_t i,
+                     const struct ms__flite_voice *voice, int rate, const char *text)
+{
+    struct ms__tts_seg *seg = &s->seg[i];
+    seg->stream = s;
+    uint64_t hash = ms__tts_key_hash(voice, rate, text);
+    t->stats.sentences++;
+    seg->audio = ms__tts_cache_get(t->cache, voice, rate, text, hash);
+    if (seg->audio) {
+        s->ready++;
+        t->stats.memory_hits++;
+        return 0;
+    }
+    struct ms__tts_job *job = job_find(t, voice, rate, text, hash);
+    if (job) {
+        t->stats.joined++;
+        ms__tts_worker_bump(t, job, i);
+    } else if (!(job = job_new(t, voice, rate, text, hash, i))) {
+        return MS_ENOMEM;
+    }
+    seg_wait(seg, job);
+    return 0;
+}
+
+int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int rate,
+                  struct ms__tts_stream **out)
+{
+    const struct ms__flite_voice *v = ms__flite_voice_find(voice);
+    if (!t || !out || !text || !v || rate < 8000 || rate > 48000 || t->closing)
+        return MS_EINVAL;
+    if (strlen(text) > MS__TTS_TEXT_MAX)
+        return MS_EMSGSIZE;
+    char **sentences;
+    size_t n;
+    int rc = ms__tts_split(text, MS__TTS_SEGMENT_MAX, &sentences, &n);
+    if (rc < 0)
+        return rc;
+    if (n == 0)
+        return MS_EINVAL;
+    struct ms__tts_stream *s = calloc(1, sizeof *s + n * sizeof s->seg[0]);
+    if (!s) {
+        ms__tts_split_free(sentences, n);
+        return MS_ENOMEM;
+    }
+    s->tts = t;
+    s->next = t->streams;
+    if (t->streams)
+        t->streams->prev = s;
+    t->streams = s;
+    t->stats.streams_open++;
+    t->stats.speaks++;
+    for (size_t i = 0; i < n && rc == 0; i++, s->nseg++)
+        rc = seg_start(t, s, i, v, rate, sentences[i]);
+    ms__tts_split_free(sentences, n);
+    if (rc < 0) {
+        ms__tts_close(s);
+        return rc;
+    }
+    if (s->pending) {
+        s->held = true;
+        ms_loop_hold(t->loop);
+    }
+    *out = s;
+    return 0;
+}
+
+int ms__tts_read(struct ms__tts_stream *s, int16_t *pcm, size_t n)
+{
+    if (s->status < 0)
+        return s->status;
+    if (n > INT_MAX)
+        n = INT_MAX;
+    size_t got = 0;
+    while (got < n && s->cur < s->nseg) {
+        struct ms__tts_seg *seg = &s->seg[s->cur];
+        if (seg->status < 0) {
+            s->status = seg->status;
+            break;
+        }
+        if (!seg->audio)
+            break; /* not ready yet */
+        size_t take = seg->audio->samples - s->pos;
+        if (take > n - got)
+            take = n - got;
+        if (take)
+            memcpy(pcm + got, seg->audio->pcm + s->pos, take * sizeof *pcm);
+        got += take;
+        s->pos += take;
+        if (s->pos == seg->audio->samples) { /* played: let the cache have it back */
+            ms__tts_audio_release(seg->audio);
+            seg->audio = NULL;
+            s->cur++;
+            s->pos = 0;
+        }
+    }
+    s->played += got;
+    if (got == 0 && s->status < 0)
+        return s->status;
+    return (int)got;
+}
+
+bool ms__tts_done(const struct ms__tts_stream *s)
+{
+    return s->status == 0 && s->cur == s->nseg;
+}
+
+void ms__tts_close(struct ms__tts_stream *s)
+{
+    if (!s)
+        return;
+    struct ms__tts *t = s->tts;
+    if (t) {
+        for (size_t i = 0; i < s->nseg; i++) {
+            ms__tts_seg_unwait(t, &s->seg[i]);
+            ms__tts_audio_release(s->seg[i].audio);
+        }
+        if (s->held)
+            ms_loop_release(t->loop);
+        if (s->prev)
+            s->prev->next = s->next;
+        else
+            t->streams = s->next;
+        if (s->next)
+            s->next->prev = s->prev;
+        t->stats.streams_open--;
+    }
+    free(s);
+}
+
+size_t ms__tts_stream_sentences(const struct ms__tts_stream *s)
+{
+    return s->nseg;
+}
+
+size_t ms__tts_stream_ready(const struct ms__tts_stream *s)
+{
+    return s->ready;
+}
+
+uint64_t ms__tts_stream_played(const struct ms__tts_stream *s)
+{
+    return s->played;
+}

@@ -1,0 +1,8 @@
+-- Configuration for the primitive flow tests: their own dialplan
+-- (scripts/dialplan.lua beside this file), the build's sounds.
+return {
+  scripts = { dir = here .. "/scripts", entry = "dialplan.lua" },
+  sounds = { build_dir .. "/sounds/en", build_dir .. "/sounds" },
+  tts = { cache_dir = build_dir .. "/tts-cache" },
+  log_level = "warn",
+}
