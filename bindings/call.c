@@ -169,6 +169,16 @@ static lua_Integer opt_field_int(lua_State *L, int t, const char *k, lua_Integer
     return v;
 }
 
+static bool opt_field_bool(lua_State *L, int t, const char *k, bool def)
+{
+    if (lua_type(L, t) != LUA_TTABLE)
+        return def;
+    int type = lua_getfield(L, t, k);
+    bool v = type == LUA_TNIL ? def : lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
 static void play_done(void *ud, const struct ms_play_result *r)
 {
     struct ms_script *s = ud;
@@ -204,6 +214,62 @@ static int l_play(lua_State *L)
         return ms__raise_hangup(L);
     if (rc < 0)
         return push_fail(L, rc, NULL);
+    return ms__script_wait(L, s);
+}
+
+static void record_done(void *ud, const struct ms_record_result *r)
+{
+    struct ms_script *s = ud;
+    lua_State *co = s->co;
+    if (r->status < 0) {
+        ms__script_resume(s, push_fail(co, r->status, r->path));
+        return;
+    }
+    lua_createtable(co, 0, 4);
+    lua_pushstring(co, r->path);
+    lua_setfield(co, -2, "path");
+    lua_pushnumber(co, (lua_Number)r->duration_ms / 1000.0);
+    lua_setfield(co, -2, "duration");
+    lua_pushstring(co, r->reason);
+    lua_setfield(co, -2, "reason");
+    if (r->terminator) {
+        lua_pushlstring(co, &r->terminator, 1);
+        lua_setfield(co, -2, "terminator");
+    }
+    ms__script_resume(s, 1);
+}
+
+/* call:record(path, {max_seconds=, silence_seconds=, terminators=, beep=, format=, trim=})
+ * -> {path=, duration= (s), reason=, terminator=} */
+static int l_record(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    const char *path = luaL_checkstring(L, 2);
+    static const char *const formats[] = {"pcm16", "ulaw", "alaw", NULL};
+    const char *fmt = opt_field_string(L, 3, "format", "pcm16");
+    int format = -1;
+    for (int i = 0; formats[i]; i++)
+        if (strcmp(fmt, formats[i]) == 0)
+            format = i;
+    luaL_argcheck(L, format >= 0, 3, "format: pcm16, ulaw or alaw");
+    lua_Integer max_s = opt_field_int(L, 3, "max_seconds", 300);
+    lua_Integer sil_s = opt_field_int(L, 3, "silence_seconds", 0);
+    luaL_argcheck(L, max_s >= 0 && max_s <= 86400 && sil_s >= 0 && sil_s <= 3600, 3,
+                  "max_seconds and silence_seconds must be >= 0");
+    struct ms_record_opts o = {
+        .max_ms = (uint32_t)max_s * 1000u,
+        .silence_ms = (uint32_t)sil_s * 1000u,
+        .terminators = opt_field_string(L, 3, "terminators", "#"),
+        .beep = opt_field_bool(L, 3, "beep", true),
+        .trim = opt_field_bool(L, 3, "trim", false),
+        .format = format,
+    };
+    int rc = ms_call_record(call, path, &o, record_done, s);
+    if (rc == MS_EHANGUP)
+        return ms__raise_hangup(L);
+    if (rc < 0)
+        return push_fail(L, rc, path);
     return ms__script_wait(L, s);
 }
 
@@ -428,6 +494,7 @@ static int l_gc(lua_State *L)
 static const luaL_Reg methods[] = {
     {"answer", l_answer}, {"ring", l_ring},   {"hangup", l_hangup},     {"play", l_play},
     {"sleep", l_sleep},   {"echo", l_echo},   {"_collect", l_collect},  {"moh", l_moh},
+    {"record", l_record},
     {NULL, NULL},
 };
 

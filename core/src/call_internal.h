@@ -23,7 +23,7 @@ struct ms__tone_gen;
 #define MS_DIGIT_QUEUE     64
 #define MS_DIGIT_LOG       256
 
-enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT, OP_MOH };
+enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT, OP_MOH, OP_RECORD };
 enum ms__tx_source { TX_SILENCE, TX_PLAY, TX_ECHO, TX_MOH };
 
 /* One item of a playlist (owned copies of the strings). */
@@ -56,6 +56,19 @@ struct ms__collect {
     char digits[65];
     size_t ndigits;
     bool prompt_done;
+};
+
+/* A recording in progress (call_record.c). */
+struct ms__record {
+    struct ms__recorder *rec; /* NULL before the beep has ended, and once finishing */
+    struct ms_record_opts opts;
+    char terminators[17];
+    char path[1024];
+    uint32_t silent_ms;
+    bool finishing;
+    const char *reason;
+    char terminator;
+    uint64_t duration_ms;
 };
 
 struct ms_call {
@@ -104,11 +117,13 @@ struct ms_call {
         ms_play_cb play;
         ms_done_cb done;
         ms_collect_cb collect;
+        ms_record_cb record;
     } op_cb;
     void *op_ud;
     char op_interrupt[17];
     struct ms_timer op_timer;
     struct ms__collect collect;
+    struct ms__record record;
     struct ms_deferred op_defer;
     struct ms_play_result play_result;
     int op_status;
@@ -132,6 +147,17 @@ void ms__playback_stop(struct ms_call *call);
 void ms__playback_fill(struct ms_call *call, int16_t *out, size_t n);
 /* Tells the endpoint what the call starts or stops sending. */
 void ms__media_emit(struct ms_call *call, enum ms_media_event_kind kind, bool complete);
+
+/* call_ops.c: the pending operation's life */
+int ms__op_begin(struct ms_call *call, enum ms__op_kind kind, void *ud);
+void ms__op_complete(struct ms_call *call, int status, const char *failed);
+
+/* call_record.c */
+void ms__record_frame(struct ms_call *call, const int16_t *pcm, size_t n);
+bool ms__record_digit(struct ms_call *call, char digit); /* true: consumed */
+void ms__record_stop(struct ms_call *call, const char *reason);
+void ms__record_fire(struct ms_call *call);
+void ms__record_playback_done(struct ms_call *call, int status);
 
 /* call_ops.c: events from the media and digit paths to the pending op */
 void ms__ops_playback_done(struct ms_call *call, int status, const char *failed);

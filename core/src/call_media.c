@@ -102,6 +102,11 @@ static void media_tick(void *ud, uint64_t tick_ms)
     call->rx_valid = call->port_ops && call->port_ops->read(call->port, call->rx, n) == 1;
     if (call->rx_valid && call->inband)
         ms__dtmf_inband_feed(call->inband, call->rx, n);
+    if (call->op == OP_RECORD) {
+        if (!call->rx_valid)
+            memset(call->rx, 0, n * sizeof *call->rx); /* nothing came: silence is recorded */
+        ms__record_frame(call, call->rx, n);
+    }
     if (!ms_call_is_over(call) && call->tx == TX_PLAY)
         ms__playback_fill(call, tx, n);
     else if (!ms_call_is_over(call) && call->tx == TX_MOH)

@@ -26,6 +26,9 @@ static void fire(void *ud)
     case OP_ECHO:
         call->op_cb.done(oud, call->op_status);
         break;
+    case OP_RECORD:
+        ms__record_fire(call);
+        break;
     case OP_COLLECT: {
         struct ms__collect *c = &call->collect;
         struct ms_collect_result r = {
@@ -45,7 +48,7 @@ static void fire(void *ud)
 }
 
 /* Ends the pending op with a status; the callback runs from the loop later. */
-static void complete(struct ms_call *call, int status, const char *failed)
+void ms__op_complete(struct ms_call *call, int status, const char *failed)
 {
     if (call->op == OP_NONE || call->op_defer.queued)
         return;
@@ -67,7 +70,7 @@ static void complete(struct ms_call *call, int status, const char *failed)
     ms_defer(call->env->loop, &call->op_defer, fire, call);
 }
 
-static int begin(struct ms_call *call, enum ms__op_kind kind, void *ud)
+int ms__op_begin(struct ms_call *call, enum ms__op_kind kind, void *ud)
 {
     if (ms_call_is_over(call))
         return MS_EHANGUP;
@@ -89,14 +92,22 @@ static int begin(struct ms_call *call, enum ms__op_kind kind, void *ud)
 
 void ms_call_cancel_op(struct ms_call *call)
 {
-    complete(call, MS_ECANCELED, NULL);
+    if (call->op == OP_RECORD) { /* a recording is kept, never thrown away */
+        ms__record_stop(call, "cancelled");
+        return;
+    }
+    ms__op_complete(call, MS_ECANCELED, NULL);
 }
 
 void ms__ops_call_over(struct ms_call *call)
 {
+    if (call->op == OP_RECORD) { /* keep what was said: complete once the file is renamed */
+        ms__record_stop(call, "hangup");
+        return;
+    }
     if (call->op == OP_COLLECT)
         call->op_reason = "hangup";
-    complete(call, MS_EHANGUP, NULL);
+    ms__op_complete(call, MS_EHANGUP, NULL);
 }
 
 static void on_op_timer(void *ud)
@@ -104,7 +115,7 @@ static void on_op_timer(void *ud)
     struct ms_call *call = ud;
     if (call->op == OP_COLLECT)
         call->op_reason = "timeout";
-    complete(call, 0, NULL);
+    ms__op_complete(call, 0, NULL);
 }
 
 /* ---- play ---- */
@@ -112,7 +123,7 @@ static void on_op_timer(void *ud)
 int ms_call_play(struct ms_call *call, const struct ms_play_item *items, size_t n,
                  const struct ms_play_opts *opts, ms_play_cb cb, void *ud)
 {
-    int rc = begin(call, OP_PLAY, ud);
+    int rc = ms__op_begin(call, OP_PLAY, ud);
     if (rc < 0)
         return rc;
     call->op_cb.play = cb;
@@ -123,12 +134,12 @@ int ms_call_play(struct ms_call *call, const struct ms_play_item *items, size_t 
         strchr(call->op_interrupt, call->queue[call->qhead])) {
         ms__call_pop_digit(call, &d); /* typed ahead: do not play at all */
         call->play_result.digit = d;
-        complete(call, 0, NULL);
+        ms__op_complete(call, 0, NULL);
         return 0;
     }
     rc = ms__playback_start(call, items, n, opts ? opts->loops : 1);
     if (rc < 0)
-        complete(call, rc, NULL);
+        ms__op_complete(call, rc, NULL);
     return 0;
 }
 
@@ -140,7 +151,7 @@ int ms_call_moh(struct ms_call *call, const char *cls, const struct ms_moh_opts 
     struct ms__moh_class *c = call->env->moh ? ms__moh_find(call->env->moh, cls) : NULL;
     if (!c)
         return MS_ENOENT;
-    int rc = begin(call, OP_MOH, ud);
+    int rc = ms__op_begin(call, OP_MOH, ud);
     if (rc < 0)
         return rc;
     call->op_cb.play = cb;
@@ -162,7 +173,7 @@ int ms_call_moh(struct ms_call *call, const char *cls, const struct ms_moh_opts 
 
 int ms_call_sleep(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud)
 {
-    int rc = begin(call, OP_SLEEP, ud);
+    int rc = ms__op_begin(call, OP_SLEEP, ud);
     if (rc < 0)
         return rc;
     call->op_cb.done = cb;
@@ -173,7 +184,7 @@ int ms_call_sleep(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud)
 
 int ms_call_echo(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud)
 {
-    int rc = begin(call, OP_ECHO, ud);
+    int rc = ms__op_begin(call, OP_ECHO, ud);
     if (rc < 0)
         return rc;
     call->op_cb.done = cb;
@@ -191,7 +202,7 @@ int ms_call_echo(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud)
 static void collect_finish(struct ms_call *call, const char *reason)
 {
     call->op_reason = reason;
-    complete(call, 0, NULL);
+    ms__op_complete(call, 0, NULL);
 }
 
 static void collect_arm(struct ms_call *call, uint64_t ms)
@@ -233,7 +244,7 @@ int ms_call_collect(struct ms_call *call, const struct ms_collect_opts *opts, ms
         return MS_EINVAL;
     if (opts->terminators && strlen(opts->terminators) > 16)
         return MS_EINVAL;
-    int rc = begin(call, OP_COLLECT, ud);
+    int rc = ms__op_begin(call, OP_COLLECT, ud);
     if (rc < 0)
         return rc;
     call->op_cb.collect = cb;
@@ -251,7 +262,7 @@ int ms_call_collect(struct ms_call *call, const struct ms_collect_opts *opts, ms
     if (!c->prompt_done) {
         rc = ms__playback_start(call, opts->prompt, opts->nprompt, 1);
         if (rc < 0)
-            complete(call, rc, NULL);
+            ms__op_complete(call, rc, NULL);
     } else if (c->ndigits == 0) {
         collect_arm(call, opts->timeout_ms);
     }
@@ -262,13 +273,15 @@ int ms_call_collect(struct ms_call *call, const struct ms_collect_opts *opts, ms
 
 void ms__ops_playback_done(struct ms_call *call, int status, const char *failed)
 {
-    if (call->op == OP_PLAY) {
-        complete(call, status, failed);
+    if (call->op == OP_RECORD) {
+        ms__record_playback_done(call, status);
+    } else if (call->op == OP_PLAY) {
+        ms__op_complete(call, status, failed);
     } else if (call->op == OP_COLLECT && !call->collect.prompt_done) {
         call->collect.prompt_done = true;
         if (status < 0) {
             call->op_reason = "error";
-            complete(call, status, failed);
+            ms__op_complete(call, status, failed);
         } else {
             collect_arm(call, call->collect.opts.timeout_ms);
         }
@@ -279,12 +292,16 @@ void ms__ops_digit(struct ms_call *call)
 {
     if (call->op_defer.queued)
         return;
-    if ((call->op == OP_PLAY || call->op == OP_MOH) && call->op_interrupt[0]) {
+    if (call->op == OP_RECORD) {
+        char d = call->queue[(call->qhead + call->qlen - 1) % MS_DIGIT_QUEUE];
+        if (ms__record_digit(call, d))
+            call->qlen--;
+    } else if ((call->op == OP_PLAY || call->op == OP_MOH) && call->op_interrupt[0]) {
         char d = call->queue[(call->qhead + call->qlen - 1) % MS_DIGIT_QUEUE];
         if (strchr(call->op_interrupt, d)) {
             call->qlen--; /* consume the interrupting digit */
             call->play_result.digit = d;
-            complete(call, 0, NULL);
+            ms__op_complete(call, 0, NULL);
         }
     } else if (call->op == OP_COLLECT) {
         collect_take_digits(call);

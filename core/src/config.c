@@ -117,6 +117,7 @@ static int defaults(struct ms_config *cfg)
     cfg->db_path = strdup(MS_SOURCE_DIR "/data/moonswitch.db");
     cfg->log_level = strdup("info");
     cfg->tts_cache_dir = strdup(MS_SOURCE_DIR "/data/tts");
+    cfg->recordings_dir = strdup(MS_SOURCE_DIR "/data/recordings");
     cfg->tts_memory_bytes = 32u << 20;
     cfg->nmoh = 1;
     cfg->moh[0].name = strdup("default");
@@ -124,7 +125,7 @@ static int defaults(struct ms_config *cfg)
     bool ok = cfg->codecs[0] && cfg->codecs[1] && cfg->sip_ip && cfg->rtp_ip && cfg->user_agent &&
               cfg->scripts_dir && cfg->entry && cfg->sound_dirs[0] && cfg->sound_dirs[1] &&
               cfg->db_path && cfg->log_level && cfg->moh[0].name && cfg->moh[0].dir &&
-              cfg->tts_cache_dir;
+              cfg->tts_cache_dir && cfg->recordings_dir;
     return ok ? 0 : MS_ENOMEM;
 }
 
@@ -143,6 +144,7 @@ void ms_config_free(struct ms_config *cfg)
     free(cfg->db_path);
     free(cfg->log_level);
     free(cfg->tts_cache_dir);
+    free(cfg->recordings_dir);
     for (size_t i = 0; i < cfg->nmoh; i++) {
         free(cfg->moh[i].name);
         free(cfg->moh[i].dir);
@@ -399,7 +401,8 @@ static int read_top(struct reader *r)
 {
     static const char *const keys[] = {"sip",      "rtp",       "codecs",         "dtmf",
                                        "scripts",  "sounds",    "db",             "log_level",
-                                       "max_calls", "audio_cache_mb", "moh",       "tts", NULL};
+                                       "max_calls", "audio_cache_mb", "moh",       "tts",
+                                       "recordings", NULL};
     check_keys(r, "", keys);
     read_sip(r);
     read_rtp(r);
@@ -414,6 +417,10 @@ static int read_top(struct reader *r)
         lua_pop(r->L, 1);
     }
     get_string(r, "db", "db", &r->cfg->db_path);
+    get_string(r, "recordings", "recordings", &r->cfg->recordings_dir);
+    size_t rl = r->cfg->recordings_dir ? strlen(r->cfg->recordings_dir) : 0;
+    if (rl > 1 && r->cfg->recordings_dir[rl - 1] == '/')
+        r->cfg->recordings_dir[rl - 1] = 0;
     get_string(r, "log_level", "log_level", &r->cfg->log_level);
     enum ms_log_level lvl;
     if (!r->failed && ms_log_parse_level(r->cfg->log_level, &lvl) < 0)

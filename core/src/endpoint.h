@@ -66,6 +66,7 @@ struct ms_call_env {
     int inband_dtmf;                 /* 0 never, 1 always, 2 auto (only without RFC 4733) */
     struct ms__moh *moh;             /* music on hold classes; NULL: none */
     struct ms__tts *tts;             /* text to speech; NULL: none */
+    const char *recordings_dir;      /* call:record() writes only below it; NULL: refused */
 };
 
 struct ms_call_params {

@@ -137,6 +137,7 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
         .inband_dtmf = cfg->inband_dtmf,
         .moh = e->moh,
         .tts = e->tts,
+        .recordings_dir = cfg->recordings_dir,
     };
     struct ms_runtime_config rc_cfg = {cfg->scripts_dir, cfg->entry, loop};
     if ((rc = ms_runtime_new(&e->rt, &rc_cfg)) < 0)

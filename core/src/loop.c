@@ -345,10 +345,10 @@ void ms_loop_release(struct ms_loop *loop)
 }
 
 /* Virtual mode: lets held I/O finish (and its callbacks run) before time moves. */
-static void settle(struct ms_loop *loop)
+void ms_loop_settle(struct ms_loop *loop)
 {
     ms_loop_run_deferred(loop);
-    while (loop->holds > 0) {
+    while (loop->mode == MS_CLOCK_VIRTUAL && loop->holds > 0) {
         uv_run(loop->uv, UV_RUN_ONCE);
         ms_loop_run_deferred(loop);
     }
@@ -357,9 +357,9 @@ static void settle(struct ms_loop *loop)
 void ms_loop_advance(struct ms_loop *loop, uint64_t ms)
 {
     uint64_t end = loop->vnow + ms;
-    settle(loop);
+    ms_loop_settle(loop);
     while (run_one_due(loop, end))
-        settle(loop);
+        ms_loop_settle(loop);
     loop->vnow = end;
 }
 

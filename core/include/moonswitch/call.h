@@ -136,6 +136,29 @@ typedef void (*ms_collect_cb)(void *ud, const struct ms_collect_result *r);
 int ms_call_collect(struct ms_call *call, const struct ms_collect_opts *opts, ms_collect_cb cb,
                     void *ud);
 
+/* Records what the caller says. path: relative to the recordings directory,
+ * or absolute inside it (anything else is MS_EACCES); its directories are
+ * created. Written to a temporary name and renamed when complete; on hangup
+ * what was said so far is kept. */
+struct ms_record_opts {
+    uint32_t max_ms;         /* 0: no limit */
+    uint32_t silence_ms;     /* ends after this much silence; 0: never */
+    const char *terminators; /* digits that end it (not recorded as digits) */
+    bool beep;               /* a beep first */
+    bool trim;               /* drop leading and trailing silence */
+    int format;              /* 0 PCM16 WAV, 1 G.711 u-law WAV, 2 G.711 A-law WAV */
+};
+struct ms_record_result {
+    int status;          /* 0, or the error (disk, path) */
+    const char *path;    /* the final file (valid during the callback) */
+    uint64_t duration_ms;
+    const char *reason;  /* "terminator", "silence", "max", "hangup" */
+    char terminator;
+};
+typedef void (*ms_record_cb)(void *ud, const struct ms_record_result *r);
+int ms_call_record(struct ms_call *call, const char *path, const struct ms_record_opts *opts,
+                   ms_record_cb cb, void *ud);
+
 /* Cancels the pending operation: its callback runs with MS_ECANCELED. */
 void ms_call_cancel_op(struct ms_call *call);
 

@@ -37,6 +37,7 @@ struct ms_config {
         bool shuffle;
     } moh[MS_MAX_MOH]; /* music on hold classes */
     size_t nmoh;
+    char *recordings_dir; /* recordings: where call:record() may write */
     char *tts_cache_dir; /* tts.cache_dir: synthesised speech kept across restarts */
     size_t tts_memory_bytes;
 };

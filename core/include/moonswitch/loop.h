@@ -92,6 +92,9 @@ void ms_loop_release(struct ms_loop *loop);
 void ms_loop_advance(struct ms_loop *loop, uint64_t ms);
 /* Virtual mode only: the next due time (timer or tick), or UINT64_MAX. */
 uint64_t ms_loop_next_due(const struct ms_loop *loop);
+/* Virtual mode: runs deferred callbacks and waits for held I/O (and its
+ * callbacks), without moving time. Real mode: runs deferred callbacks. */
+void ms_loop_settle(struct ms_loop *loop);
 /* Runs queued deferred callbacks until none is left (both modes). */
 void ms_loop_run_deferred(struct ms_loop *loop);
 

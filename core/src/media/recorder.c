@@ -19,15 +19,15 @@ enum rec_state { REC_RECORDING, REC_FINISHING, REC_ABORTING };
 struct ms__recorder {
     struct ms_loop *loop;
     enum rec_state state;
-    int status;          /* sticky error, as known on the loop */
-    uint64_t accepted;   /* samples accepted by write() */
-    size_t queued;       /* samples in chunks not yet handed to a job */
+    int status;                    /* sticky error, as known on the loop */
+    uint64_t accepted;             /* samples accepted by write() */
+    size_t queued;                 /* samples in chunks not yet handed to a job */
     struct rec_chunk *fill;        /* being filled */
     struct rec_chunk *head, *tail; /* full, waiting for the worker */
     /* the one job in flight (busy): written by the loop before queueing,
      * by the worker while it runs, read back in the after-callback */
     uv_work_t work;
-    bool busy, job_holds, created;
+    bool busy, created;
     struct rec_chunk *job_chunks;
     bool job_commit, job_discard, job_trim;
     int job_status;
@@ -119,11 +119,9 @@ static void pump(struct ms__recorder *r, bool first)
     take_queue(r);
     r->job_commit = r->state == REC_FINISHING;
     r->job_discard = r->state == REC_ABORTING;
-    r->job_holds = first || ending;
     r->job_status = r->status;
     r->work.data = r;
-    if (r->job_holds)
-        ms_loop_hold(r->loop);
+    ms_loop_hold(r->loop); /* a virtual clock waits for every file job */
     /* uv_queue_work fails only without a work callback */
     (void)uv_queue_work(ms_loop_uv(r->loop), &r->work, rec_work, rec_after);
     r->busy = true;
@@ -136,7 +134,6 @@ static void rec_after(uv_work_t *w, int status)
     r->busy = false;
     if (r->job_status < 0 && r->status == 0)
         r->status = r->job_status;
-    bool held = r->job_holds;
     struct ms_loop *loop = r->loop;
     if (r->job_commit || r->job_discard) {
         if (r->job_commit)
@@ -146,8 +143,7 @@ static void rec_after(uv_work_t *w, int status)
     } else {
         pump(r, false);
     }
-    if (held)
-        ms_loop_release(loop);
+    ms_loop_release(loop);
 }
 
 int ms__recorder_open(struct ms__recorder **out, struct ms_loop *loop, const char *final_path,
@@ -194,8 +190,8 @@ static void push_full(struct ms__recorder *r)
 
 static int too_far_behind(struct ms__recorder *r)
 {
-    ms_warn(NULL, "%s: the disk is more than %d s behind; recording abandoned",
-            r->file.final_path, MS__REC_MAX_BEHIND);
+    ms_warn(NULL, "%s: the disk is more than %d s behind; recording abandoned", r->file.final_path,
+            MS__REC_MAX_BEHIND);
     free_chunks(r->head);
     r->head = r->tail = NULL;
     r->queued = 0;

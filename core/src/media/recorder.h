@@ -12,9 +12,10 @@
  * thread pool, one job at a time per recorder, in order. Results come back
  * in the uv_queue_work after-callback on the loop thread.
  *
- * Virtual clock: the recorder holds the loop (ms_loop_hold) while the file
- * is being created and while a finish or an abort is pending, so flow tests
- * see the same outcome however fast the disk is.
+ * Virtual clock: the recorder holds the loop (ms_loop_hold) while any of its
+ * file jobs is running (creating, writing each second of audio, finishing,
+ * aborting), so flow tests see the same outcome however fast the disk is and
+ * however fast virtual time runs. No effect in real mode.
  *
  * Errors (unwritable or missing directory, disk full, the writer falling
  * more than 60 s behind) are sticky: ms__recorder_write() returns them from

@@ -52,7 +52,7 @@ static bool wait_step(struct runner *r, uint64_t deadline, uint64_t v_start, dou
     struct ms_loop *loop = r->ctx.loop;
     uint64_t seen = r->ctx.notified;
     for (unsigned n = 0;; n++) {
-        ms_loop_run_deferred(loop); /* may schedule what is due next */
+        ms_loop_settle(loop); /* held I/O may finish and schedule what is due next */
         uint64_t now = ms_loop_now(loop);
         if (r->ctx.notified != seen || now >= deadline)
             return true;
@@ -227,11 +227,22 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds path, or every *.lua below it (sorted) if it is a directory. */
-static void collect(const char *path, char ***list, size_t *n)
+/* A directory with a conf.lua is a suite of its own (run with -c that file). */
+static bool is_suite(const char *dir)
+{
+    char conf[1024];
+    snprintf(conf, sizeof conf, "%s/conf.lua", dir);
+    return access(conf, F_OK) == 0;
+}
+
+/* Adds path, or every *.lua below it (sorted) if it is a directory; below
+ * the top, suites with their own configuration are left out. */
+static void collect(const char *path, char ***list, size_t *n, bool top)
 {
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (!top && is_suite(path))
+            return;
         DIR *d = opendir(path);
         char **names = NULL;
         size_t k = 0;
@@ -253,7 +264,7 @@ static void collect(const char *path, char ***list, size_t *n)
         if (k)
             qsort(names, k, sizeof *names, cmp_str);
         for (size_t i = 0; i < k; i++) {
-            collect(names[i], list, n);
+            collect(names[i], list, n, false);
             free(names[i]);
         }
         free(names);
@@ -353,7 +364,7 @@ static int run_all(struct runner *r, char **files, size_t nfiles)
 static void collect_args(int argc, char **argv, char ***files, size_t *n)
 {
     for (int i = optind; i < argc; i++)
-        collect(argv[i], files, n);
+        collect(argv[i], files, n, true);
 }
 
 static void free_files(char **files, size_t n)

@@ -4,5 +4,6 @@ return {
   scripts = { dir = here .. "/scripts", entry = "dialplan.lua" },
   sounds = { build_dir .. "/sounds/en", build_dir .. "/sounds" },
   tts = { cache_dir = build_dir .. "/tts-cache" },
+  recordings = build_dir .. "/test-recordings",
   log_level = "warn",
 }

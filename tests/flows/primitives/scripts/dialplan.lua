@@ -30,7 +30,38 @@ routes["tones"] = function(call)
   call:tone("busy", { ms = 2000 })
 end
 
+-- record/<case>: records to tests/<id>.wav with the options the case names.
+local record_opts = {
+  terminator = { terminators = "#", max_seconds = 60 },
+  silence = { silence_seconds = 3, beep = false },
+  max = { max_seconds = 4, beep = false },
+  hangup = { max_seconds = 60 },
+  trim = { beep = false, trim = true, terminators = "#" },
+}
+
+local function record(call, case)
+  call:answer()
+  local r, err, code = call:record("tests/" .. call.id .. ".wav", record_opts[case])
+  if not r then
+    call.vars.record_error = code
+    return
+  end
+  call.vars.record_path = r.path
+  call.vars.record_reason = r.reason
+  call.vars.record_duration = string.format("%.2f", r.duration)
+  call:play("demo/goodbye")
+end
+
+routes["record-outside"] = function(call)
+  call:answer()
+  local _, _, code1 = call:record("../../etc/x.wav")
+  local _, _, code2 = call:record("/tmp/x.wav")
+  call.vars.outside = tostring(code1) .. " " .. tostring(code2)
+end
+
 return function(call)
+  local case = call.destination:match("^record%-(%a+)$")
+  if case and record_opts[case] then return record(call, case) end
   local route = routes[call.destination]
   if not route then return call:hangup("UNALLOCATED_NUMBER") end
   return route(call)
