@@ -273,6 +273,48 @@ static int l_record(lua_State *L)
     return ms__script_wait(L, s);
 }
 
+static void tone_done(void *ud, int status, const char *name)
+{
+    struct ms_script *s = ud;
+    if (status < 0) {
+        ms__script_resume(s, push_fail(s->co, status, NULL));
+        return;
+    }
+    lua_pushstring(s->co, name);
+    ms__script_resume(s, 1);
+}
+
+/* call:wait_tone(names, {timeout = ms}) -> the name heard ("fax-cng", "fax-ced", "busy",
+ * "congestion", "ringback"), or nil, "ETIMEDOUT: ...", "ETIMEDOUT" */
+static int l_wait_tone(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    unsigned mask = 0;
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        mask = ms_tone_event_bit(lua_tostring(L, 2));
+        luaL_argcheck(L, mask, 2, "fax-cng, fax-ced, busy, congestion or ringback");
+    } else {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        for (lua_Integer i = 1; i <= luaL_len(L, 2); i++) {
+            lua_geti(L, 2, i);
+            unsigned bit = lua_isstring(L, -1) ? ms_tone_event_bit(lua_tostring(L, -1)) : 0;
+            luaL_argcheck(L, bit, 2, "fax-cng, fax-ced, busy, congestion or ringback");
+            mask |= bit;
+            lua_pop(L, 1);
+        }
+    }
+    lua_Integer timeout = opt_field_int(L, 3, "timeout", 0);
+    luaL_argcheck(L, timeout >= 0, 3, "timeout must be >= 0");
+    int rc = ms_call_wait_tone(call, mask, (uint64_t)timeout, tone_done, s);
+    luaL_argcheck(L, rc != MS_EINVAL, 2, "at least one tone to listen for");
+    if (rc == MS_EHANGUP)
+        return ms__raise_hangup(L);
+    if (rc < 0)
+        return push_fail(L, rc, NULL);
+    return ms__script_wait(L, s);
+}
+
 /* call:moh([class], {interrupt = "#", ms = 30000}): music on hold of a class, shared by every
  * listener, until a digit, ms, or the end of the call. */
 static int l_moh(lua_State *L)
@@ -494,7 +536,7 @@ static int l_gc(lua_State *L)
 static const luaL_Reg methods[] = {
     {"answer", l_answer}, {"ring", l_ring},   {"hangup", l_hangup},     {"play", l_play},
     {"sleep", l_sleep},   {"echo", l_echo},   {"_collect", l_collect},  {"moh", l_moh},
-    {"record", l_record},
+    {"record", l_record}, {"wait_tone", l_wait_tone},
     {NULL, NULL},
 };
 

@@ -274,6 +274,12 @@ function Caller:say(text)
   wait_until(core.now() + ms)
 end
 
+-- Sends a tone (a name such as "busy" or a spec, media/tone_spec.h) for ms, and waits.
+function Caller:send_tone(spec, ms)
+  local sent = self._c:send_tone(spec, ms)
+  wait_until(core.now() + sent)
+end
+
 function Caller:hangup()
   self._c:hangup()
 end

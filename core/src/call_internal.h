@@ -18,12 +18,13 @@ struct ms__dtmf_inband;
 struct ms__moh_class;
 struct ms__tts_stream;
 struct ms__tone_gen;
+struct ms__tone_detect;
 
 #define MS_MAX_FRAME       320 /* samples: 20 ms at 16 kHz */
 #define MS_DIGIT_QUEUE     64
 #define MS_DIGIT_LOG       256
 
-enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT, OP_MOH, OP_RECORD };
+enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT, OP_MOH, OP_RECORD, OP_TONE };
 enum ms__tx_source { TX_SILENCE, TX_PLAY, TX_ECHO, TX_MOH };
 
 /* One item of a playlist (owned copies of the strings). */
@@ -118,7 +119,10 @@ struct ms_call {
         ms_done_cb done;
         ms_collect_cb collect;
         ms_record_cb record;
+        ms_tone_cb tone;
     } op_cb;
+    struct ms__tone_detect *detector; /* OP_TONE: listening for tones */
+    const char *tone_heard;
     void *op_ud;
     char op_interrupt[17];
     struct ms_timer op_timer;

@@ -8,6 +8,7 @@
 #include "media/audio_cache.h"
 #include "media/dtmf_inband.h"
 #include "media/moh.h"
+#include "media/tone_detect.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 
@@ -102,6 +103,8 @@ static void media_tick(void *ud, uint64_t tick_ms)
     call->rx_valid = call->port_ops && call->port_ops->read(call->port, call->rx, n) == 1;
     if (call->rx_valid && call->inband)
         ms__dtmf_inband_feed(call->inband, call->rx, n);
+    if (call->detector && call->rx_valid)
+        ms__tone_detect_feed(call->detector, call->rx, n);
     if (call->op == OP_RECORD) {
         if (!call->rx_valid)
             memset(call->rx, 0, n * sizeof *call->rx); /* nothing came: silence is recorded */

@@ -5,6 +5,7 @@
 #include "call_internal.h"
 #include "moonswitch/error.h"
 #include "media/moh.h"
+#include "media/tone_detect.h"
 #include "moonswitch/log.h"
 
 #include <stdio.h>
@@ -28,6 +29,9 @@ static void fire(void *ud)
         break;
     case OP_RECORD:
         ms__record_fire(call);
+        break;
+    case OP_TONE:
+        call->op_cb.tone(oud, call->op_status, call->tone_heard);
         break;
     case OP_COLLECT: {
         struct ms__collect *c = &call->collect;
@@ -58,6 +62,10 @@ void ms__op_complete(struct ms_call *call, int status, const char *failed)
     snprintf(call->op_failed, sizeof call->op_failed, "%s", failed ? failed : "");
     if (call->op == OP_PLAY || call->op == OP_COLLECT)
         ms__playback_stop(call);
+    if (call->op == OP_TONE) {
+        ms__tone_detect_free(call->detector);
+        call->detector = NULL;
+    }
     if (call->op == OP_MOH && call->tx == TX_MOH) {
         ms__media_emit(call, MS_MEDIA_PLAY_END, false);
         call->tx = TX_SILENCE;
@@ -115,7 +123,7 @@ static void on_op_timer(void *ud)
     struct ms_call *call = ud;
     if (call->op == OP_COLLECT)
         call->op_reason = "timeout";
-    ms__op_complete(call, 0, NULL);
+    ms__op_complete(call, call->op == OP_TONE ? MS_ETIMEDOUT : 0, NULL);
 }
 
 /* ---- play ---- */
@@ -165,6 +173,46 @@ int ms_call_moh(struct ms_call *call, const char *cls, const struct ms_moh_opts 
     if (opts && opts->ms > 0) {
         call->op_timer.cb = on_op_timer;
         ms_timer_start(call->env->loop, &call->op_timer, opts->ms);
+    }
+    return 0;
+}
+
+/* ---- listening for tones ---- */
+
+unsigned ms_tone_event_bit(const char *name)
+{
+    return ms__tone_detect_bit(name);
+}
+
+static void on_tone(void *ud, const char *name, uint64_t at_ms)
+{
+    (void)at_ms;
+    struct ms_call *call = ud;
+    if (call->op != OP_TONE || call->op_defer.queued)
+        return;
+    ms_debug(call->id, "tone heard: %s", name);
+    call->tone_heard = name; /* a static string */
+    ms__op_complete(call, 0, NULL);
+}
+
+int ms_call_wait_tone(struct ms_call *call, unsigned mask, uint64_t timeout_ms, ms_tone_cb cb,
+                      void *ud)
+{
+    if (!mask || (mask & ~MS__TD_ALL))
+        return MS_EINVAL;
+    int rc = ms__op_begin(call, OP_TONE, ud);
+    if (rc < 0)
+        return rc;
+    call->op_cb.tone = cb;
+    call->tone_heard = NULL;
+    rc = ms__tone_detect_new(&call->detector, call->rate, mask, on_tone, call);
+    if (rc < 0) {
+        ms__op_complete(call, rc, NULL);
+        return 0;
+    }
+    if (timeout_ms) {
+        call->op_timer.cb = on_op_timer;
+        ms_timer_start(call->env->loop, &call->op_timer, timeout_ms);
     }
     return 0;
 }

@@ -99,8 +99,9 @@ static void test_parse_syntax(void)
 {
     struct ms__tone_spec *s = NULL;
     /* several items, spaces, decimals, rests, variables */
-    CHECK_EQ_INT(ms__tone_spec_parse(&s, " v=-20 ; %( 400 , 200 , 400 , 450 );"
-                                         "%(400,2000,400,450); %(167,0,0);%(274,0,913.8)",
+    CHECK_EQ_INT(ms__tone_spec_parse(&s,
+                                     " v=-20 ; %( 400 , 200 , 400 , 450 );"
+                                     "%(400,2000,400,450); %(167,0,0);%(274,0,913.8)",
                                      NULL, 0),
                  0);
     CHECK_EQ_INT(s->nsegs, 4);
@@ -111,8 +112,7 @@ static void test_parse_syntax(void)
     ms__tone_spec_free(s);
 
     /* DTMF digits with defaults and a modifier; l= repeats items; L= loops */
-    CHECK_EQ_INT(ms__tone_spec_parse(&s, "L=3;d=80;w=40;12;l=2;#(200,100);c=1;r=8000", NULL, 0),
-                 0);
+    CHECK_EQ_INT(ms__tone_spec_parse(&s, "L=3;d=80;w=40;12;l=2;#(200,100);c=1;r=8000", NULL, 0), 0);
     CHECK_EQ_INT(s->loops, 3);
     CHECK_EQ_INT(s->loops_set, 1);
     CHECK_EQ_INT(s->nsegs, 4);
@@ -124,8 +124,9 @@ static void test_parse_syntax(void)
     CHECK(s->segs[3].freqs[0] == 941.0f && s->segs[3].freqs[1] == 1477.0f);
     ms__tone_spec_free(s);
 
-    CHECK_EQ_INT(ms__tone_spec_parse(&s, "loops=-1;%(100,100,1000,1100,1200,1300,1400,1500,1600,"
-                                         "1700)",
+    CHECK_EQ_INT(ms__tone_spec_parse(&s,
+                                     "loops=-1;%(100,100,1000,1100,1200,1300,1400,1500,1600,"
+                                     "1700)",
                                      NULL, 0),
                  0);
     CHECK_EQ_INT(s->loops, MS__TONE_FOREVER);
@@ -371,9 +372,9 @@ static void test_uk_ring_and_many_freqs(void)
     CHECK_EQ_INT(render(g, pcm, 8000 * 4), 8000 * 3);
     double on = rms(pcm + 800, 1600);
     CHECK(on > 1000);
-    CHECK(rms(pcm + 3300, 1400) == 0);    /* 400..600 ms silence */
+    CHECK(rms(pcm + 3300, 1400) == 0);             /* 400..600 ms silence */
     CHECK(rms(pcm + 4800 + 400, 2400) > on * 0.9); /* 600..1000 ms tone */
-    CHECK(rms(pcm + 8000, 16000) == 0);   /* then 2 s silence */
+    CHECK(rms(pcm + 8000, 16000) == 0);            /* then 2 s silence */
     ms__tone_gen_free(g);
 
     /* eight frequencies at 0 dB each would clip: scaled, no sample saturates */

@@ -159,6 +159,15 @@ typedef void (*ms_record_cb)(void *ud, const struct ms_record_result *r);
 int ms_call_record(struct ms_call *call, const char *path, const struct ms_record_opts *opts,
                    ms_record_cb cb, void *ud);
 
+/* Listens to the caller's audio for in-band tones: mask of "fax-cng",
+ * "fax-ced", "busy", "congestion", "ringback" (media/tone_detect.h bits).
+ * cb gets the name heard, or MS_ETIMEDOUT after timeout_ms (0: no limit). */
+typedef void (*ms_tone_cb)(void *ud, int status, const char *name);
+/* The mask bit of a tone event name, 0 if unknown. */
+unsigned ms_tone_event_bit(const char *name);
+int ms_call_wait_tone(struct ms_call *call, unsigned mask, uint64_t timeout_ms, ms_tone_cb cb,
+                      void *ud);
+
 /* Cancels the pending operation: its callback runs with MS_ECANCELED. */
 void ms_call_cancel_op(struct ms_call *call);
 

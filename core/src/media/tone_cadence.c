@@ -5,14 +5,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#define CD_RATE     8000
-#define CD_BLOCK    200 /* 25 ms */
-#define CD_BLOCK_MS (CD_BLOCK * 1000 / CD_RATE)
-#define CD_DEBOUNCE 2    /* blocks of a new class before a run ends */
-#define CD_BURSTS   2    /* matching bursts before a report */
-#define CD_MIN_FRAC 0.15 /* each frequency of the pair, of the block's energy */
+#define CD_RATE      8000
+#define CD_BLOCK     200 /* 25 ms */
+#define CD_BLOCK_MS  (CD_BLOCK * 1000 / CD_RATE)
+#define CD_DEBOUNCE  2    /* blocks of a new class before a run ends */
+#define CD_BURSTS    2    /* matching bursts before a report */
+#define CD_MIN_FRAC  0.15 /* each frequency of the pair, of the block's energy */
 #define CD_PAIR_FRAC 0.70
-#define CD_MIN_DBFS (-42.0)
+#define CD_MIN_DBFS  (-42.0)
 
 enum { F440, F480, F620, NFILTERS };
 static const double cd_freqs[NFILTERS] = {440, 480, 620};

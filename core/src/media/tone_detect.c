@@ -19,11 +19,8 @@ static const struct {
     const char *name;
     unsigned bit;
 } td_events[] = {
-    {"fax-cng", MS__TD_FAX_CNG},
-    {"fax-ced", MS__TD_FAX_CED},
-    {"busy", MS__TD_BUSY},
-    {"congestion", MS__TD_CONGESTION},
-    {"ringback", MS__TD_RINGBACK},
+    {"fax-cng", MS__TD_FAX_CNG},       {"fax-ced", MS__TD_FAX_CED},   {"busy", MS__TD_BUSY},
+    {"congestion", MS__TD_CONGESTION}, {"ringback", MS__TD_RINGBACK},
 };
 
 /* One repeating signal's "once per onset" bookkeeping. */
@@ -157,8 +154,8 @@ static int td_create_parts(struct ms__tone_detect *d, int rate)
     return 0;
 }
 
-int ms__tone_detect_new(struct ms__tone_detect **out, int rate, unsigned mask,
-                        ms__tone_event_cb cb, void *ud)
+int ms__tone_detect_new(struct ms__tone_detect **out, int rate, unsigned mask, ms__tone_event_cb cb,
+                        void *ud)
 {
     if (!out || !cb || (rate != 8000 && rate != 16000) || !(mask & MS__TD_ALL) ||
         (mask & ~MS__TD_ALL))

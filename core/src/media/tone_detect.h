@@ -43,8 +43,8 @@ struct ms__tone_detect;
 
 /* rate 8000 or 16000; mask: the MS__TD_* events wanted (non-zero); cb
  * required. 0, MS_EINVAL or MS_ENOMEM. */
-int ms__tone_detect_new(struct ms__tone_detect **out, int rate, unsigned mask,
-                        ms__tone_event_cb cb, void *ud);
+int ms__tone_detect_new(struct ms__tone_detect **out, int rate, unsigned mask, ms__tone_event_cb cb,
+                        void *ud);
 void ms__tone_detect_free(struct ms__tone_detect *d); /* NULL is a no-op */
 /* Runs detection over n samples; 0 or MS_EINVAL. */
 int ms__tone_detect_feed(struct ms__tone_detect *d, const int16_t *pcm, size_t n);

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TG_PI      3.14159265358979323846
-#define TG_RAMP_MS 5
-#define TG_PEAK    32000.0 /* the sum of all frequencies never exceeds this */
+#define TG_PI       3.14159265358979323846
+#define TG_RAMP_MS  5
+#define TG_PEAK     32000.0 /* the sum of all frequencies never exceeds this */
 #define TG_RAMP_MAX (TG_RAMP_MS * 48)
 
 /* A unit phasor turned by (wc, ws) every sample: the output is s. */

@@ -65,8 +65,8 @@ static int fail(struct parser *ps, const char *fmt, ...) __attribute__((format(p
 static int fail(struct parser *ps, const char *fmt, ...)
 {
     if (ps->err && ps->err_len) {
-        int n = snprintf(ps->err, ps->err_len, "tone spec, column %d: ",
-                         (int)(ps->p - ps->text) + 1);
+        int n =
+            snprintf(ps->err, ps->err_len, "tone spec, column %d: ", (int)(ps->p - ps->text) + 1);
         if (n >= 0 && (size_t)n < ps->err_len) {
             va_list ap;
             va_start(ap, fmt);

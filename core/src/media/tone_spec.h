@@ -49,7 +49,7 @@ struct ms__tone_segment {
 };
 
 struct ms__tone_spec {
-    int loops; /* plays of the whole script: >= 1, or MS__TONE_FOREVER */
+    int loops;     /* plays of the whole script: >= 1, or MS__TONE_FOREVER */
     int loops_set; /* 1 if the script said L= or loops= */
     size_t nsegs;  /* >= 1 */
     struct ms__tone_segment segs[];

@@ -5,6 +5,7 @@
 #include "engine.h"
 #include "media/audio_decode.h"
 #include "media/flite_voice.h"
+#include "media/tone_gen.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/loop.h"
@@ -160,6 +161,34 @@ static int l_say(lua_State *L)
     rc = ms__caller_send(c, pcm, n, label);
     free(pcm);
     lua_pushinteger(L, rc < 0 ? 0 : (lua_Integer)(n / 8));
+    return 1;
+}
+
+/* caller:send_tone(spec_or_name, ms) -> ms queued: a tone in the caller's audio (a fax's
+ * CNG, a busy signal from the far end...) */
+static int l_send_tone(lua_State *L)
+{
+    struct ms__caller *c = check_caller(L);
+    const char *spec = luaL_checkstring(L, 2);
+    lua_Integer ms = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, ms > 0 && ms <= 600000, 3, "1..600000 ms");
+    char err[160];
+    struct ms__tone_gen *g;
+    struct ms__tone_gen_opts o = {.duration_ms = (uint32_t)ms};
+    if (ms__tone_gen_new(&g, spec, 8000, &o, err, sizeof err) < 0)
+        return luaL_error(L, "send_tone: %s", err);
+    size_t n = (size_t)ms * 8;
+    int16_t *pcm = malloc(n * sizeof *pcm);
+    if (!pcm) {
+        ms__tone_gen_free(g);
+        return luaL_error(L, "out of memory");
+    }
+    for (size_t done = 0; done < n; done += 160)
+        ms__tone_gen_read(g, pcm + done, n - done < 160 ? n - done : 160);
+    ms__tone_gen_free(g);
+    ms__caller_send(c, pcm, n, spec);
+    free(pcm);
+    lua_pushinteger(L, ms);
     return 1;
 }
 
@@ -322,7 +351,7 @@ static int l_query(lua_State *L)
 static const luaL_Reg caller_methods[] = {
     {"heard", l_heard}, {"count", l_count},   {"press", l_press}, {"send_file", l_send_file},
     {"hangup", l_hangup}, {"state", l_state}, {"id", l_id},       {"var", l_var},
-    {"sip_call_id", l_sip_call_id}, {"say", l_say}, {"grace", l_grace},
+    {"sip_call_id", l_sip_call_id}, {"say", l_say}, {"send_tone", l_send_tone}, {"grace", l_grace},
     {NULL, NULL},
 };
 

@@ -21,6 +21,12 @@ routes["speak-voice"] = function(call)
   call:speak("A sixteen kilohertz voice.", { voice = "slt" })
 end
 
+routes["fax-detect"] = function(call)
+  call:answer()
+  local heard, err, code = call:wait_tone({ "fax-cng", "busy" }, { timeout = 6000 })
+  call.vars.tone = heard or code
+end
+
 routes["tones"] = function(call)
   call:answer()
   call:tone("ringback", { ms = 4000 })

@@ -1,0 +1,176 @@
+/* TTS benchmark (not part of `make test`): real-time factor per voice, and
+ * first-audio latency on a real loop: the time from ms__tts_speak() to the
+ * first ms__tts_read() that returns samples, reading from the loop's 20 ms
+ * media tick as a call does, and (separately) as soon as the result is back
+ * on the loop. Every text is new, so every sentence is synthesised.
+ *
+ *   tests/bench/tts_bench.sh [RUNS]      builds this file and runs it
+ */
+#include "media/flite_voice.h"
+#include "media/tts.h"
+#include "moonswitch/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const voices[] = {"kal", "kal16", "slt", "rms", "awb"};
+
+static const char *const sentences[] = {
+    "Thank you for calling.",
+    "Your call is important to us, please stay on the line.",
+    "For sales, press one. For support, press two.",
+    "All of our agents are currently helping other customers.",
+    "Your estimated wait time is four minutes.",
+    "To leave a message after the tone, press the pound key.",
+    "We are open Monday to Friday from nine in the morning until six in the evening.",
+    "Please enter your account number followed by the hash key.",
+};
+#define NSENT (sizeof sentences / sizeof sentences[0])
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double pct(double *v, int n, double p)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    int i = (int)(p * (n - 1) + 0.5);
+    return v[i];
+}
+
+/* ---- real-time factor ---- */
+
+static void rtf(const char *voice, int rate)
+{
+    const struct ms__flite_voice *v = ms__flite_voice_find(voice);
+    double audio = 0;
+    uint64_t t0 = uv_hrtime();
+    for (int rep = 0; rep < 3; rep++)
+        for (size_t i = 0; i < NSENT; i++) {
+            int16_t *pcm;
+            size_t n;
+            if (ms__flite_render_voice(v, sentences[i], rate, &pcm, &n) == 0) {
+                audio += (double)n / rate;
+                free(pcm);
+            }
+        }
+    double cpu = (double)(uv_hrtime() - t0) / 1e9;
+    printf("| %-5s | %5d | %6.1f s | %7.1f ms | %6.0fx |\n", voice, rate, audio, cpu * 1e3,
+           audio / cpu);
+}
+
+/* ---- first audio on a real loop ---- */
+
+struct probe {
+    struct ms_loop *loop;
+    struct ms__tts *tts;
+    struct ms_tick_handler tick;
+    struct ms__tts_stream **s;
+    uint64_t *start, *first_tick, *first_poll;
+    int n, left;
+};
+
+static void on_tick(void *ud, uint64_t now)
+{
+    (void)now;
+    struct probe *p = ud;
+    int16_t buf[160];
+    for (int i = 0; i < p->n; i++) {
+        if (!p->s[i] || p->first_tick[i])
+            continue;
+        if (ms__tts_read(p->s[i], buf, 160) > 0) {
+            p->first_tick[i] = uv_hrtime();
+            p->left--;
+        }
+    }
+}
+
+/* Starts n streams at once and runs until each has produced audio. The poll
+ * timestamp is taken by a uv_check after every loop iteration (when the
+ * result has just been delivered), without consuming audio. */
+static void burst(struct probe *p, uv_loop_t *uv, const char *voice, int rate, int n, int run)
+{
+    char text[256];
+    p->n = p->left = n;
+    for (int i = 0; i < n; i++) {
+        snprintf(text, sizeof text, "Caller %d, %s", run * 1000 + i, sentences[(run + i) % NSENT]);
+        p->start[i] = uv_hrtime();
+        p->first_tick[i] = p->first_poll[i] = 0;
+        if (ms__tts_speak(p->tts, text, voice, rate, &p->s[i]) != 0) {
+            p->s[i] = NULL;
+            p->left--;
+        }
+    }
+    ms_tick_add(p->loop, &p->tick, on_tick, p);
+    while (p->left > 0) {
+        uv_run(uv, UV_RUN_ONCE);
+        for (int i = 0; i < n; i++)
+            if (p->s[i] && !p->first_poll[i] && ms__tts_stream_ready(p->s[i]) > 0)
+                p->first_poll[i] = uv_hrtime();
+    }
+    ms_tick_remove(p->loop, &p->tick);
+    for (int i = 0; i < n; i++)
+        ms__tts_close(p->s[i]);
+}
+
+static void latency(struct probe *p, uv_loop_t *uv, const char *voice, int rate, int streams,
+                    int runs)
+{
+    int total = streams * runs, k = 0;
+    double *tick = calloc((size_t)total, sizeof *tick), *poll = calloc((size_t)total, sizeof *poll);
+    for (int r = 0; r < runs; r++) {
+        burst(p, uv, voice, rate, streams, r + (int)(voice[0]) * 100 + streams * 10000);
+        for (int i = 0; i < streams; i++, k++) {
+            tick[k] = (double)(p->first_tick[i] - p->start[i]) / 1e6;
+            poll[k] = (double)(p->first_poll[i] - p->start[i]) / 1e6;
+        }
+    }
+    double tmax = pct(tick, total, 1.0), pmax = pct(poll, total, 1.0);
+    printf("| %-5s | %5d | %3d | %6.1f | %6.1f | %6.1f | %6.1f | %6.1f | %6.1f |\n", voice, rate,
+           streams, pct(poll, total, 0.5), pct(poll, total, 0.95), pmax, pct(tick, total, 0.5),
+           pct(tick, total, 0.95), tmax);
+    free(tick);
+    free(poll);
+}
+
+int main(int argc, char **argv)
+{
+    int runs = argc > 1 ? atoi(argv[1]) : 40;
+    printf("Real-time factor (ms__flite_render_voice: flite + speexdsp to the rate)\n\n");
+    printf("| voice | rate  | audio    | cpu        | RTF     |\n|---|---|---|---|---|\n");
+    for (size_t v = 0; v < 5; v++) {
+        rtf(voices[v], 8000);
+        if (v)
+            rtf(voices[v], 16000);
+    }
+
+    uv_loop_t uv;
+    uv_loop_init(&uv);
+    struct probe p = {0};
+    ms_loop_new(&p.loop, &uv, MS_CLOCK_REAL);
+    struct ms__tts_config c = {0};
+    ms__tts_new(&p.tts, p.loop, &c);
+    struct ms__tts_stream *s[64];
+    uint64_t a[64], b[64], d[64];
+    p.s = s;
+    p.start = a;
+    p.first_tick = b;
+    p.first_poll = d;
+    printf("\nFirst audio after speak(), ms (%d runs; 'ready': result back on the loop; "
+           "'tick': first read from the 20 ms media tick)\n\n",
+           runs);
+    printf("| voice | rate  | streams | ready p50 | p95 | max | tick p50 | p95 | max |\n"
+           "|---|---|---|---|---|---|---|---|---|\n");
+    static const int widths[] = {1, 10, 50};
+    for (size_t w = 0; w < 3; w++)
+        for (size_t v = 0; v < 5; v++)
+            latency(&p, &uv, voices[v], 8000, widths[w], w == 2 ? runs / 4 + 1 : runs);
+    ms__tts_free(p.tts);
+    ms_loop_close(p.loop);
+    uv_run(&uv, UV_RUN_DEFAULT);
+    uv_loop_close(&uv);
+    return 0;
+}
