@@ -95,7 +95,8 @@ static void check_item(lua_State *L, int arg, struct ms_play_item *it)
     *it = (struct ms_play_item){MS_PLAY_SOUND, lua_tostring(L, -1), NULL, 0};
     if (lua_type(L, -1) == LUA_TSTRING)
         return;
-    luaL_argexpected(L, lua_istable(L, -1), arg, "sound name, {speak=}, {tone=} or a list of them");
+    luaL_argexpected(L, lua_istable(L, -1), arg,
+                     "sound name, {speak=}, {tone=}, {pause=} or a list of them");
     static const char *const keys[] = {"sound", "speak", "tone"};
     for (int k = 0; k < 3; k++) {
         if (lua_getfield(L, -1, keys[k]) == LUA_TSTRING) {
@@ -104,7 +105,16 @@ static void check_item(lua_State *L, int arg, struct ms_play_item *it)
         }
         lua_pop(L, 1);
     }
-    luaL_argcheck(L, it->text != NULL, arg, "an entry needs sound=, speak= or tone=");
+    if (!it->text && lua_getfield(L, -1, "pause") == LUA_TNUMBER) {
+        it->kind = MS_PLAY_PAUSE;
+        it->text = "pause";
+        it->ms = (uint32_t)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        return;
+    }
+    if (!it->text)
+        lua_pop(L, 1);
+    luaL_argcheck(L, it->text != NULL, arg, "an entry needs sound=, speak=, tone= or pause=");
     if (lua_getfield(L, -1, "voice") == LUA_TSTRING)
         it->voice = lua_tostring(L, -1);
     lua_pop(L, 1);

@@ -52,5 +52,7 @@ int luaopen_moonswitch(lua_State *L)
     luaL_newlib(L, funcs);
     lua_pushstring(L, "0.1.0");
     lua_setfield(L, -2, "version");
+    lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.config");
+    lua_setfield(L, -2, "config");
     return 1;
 }

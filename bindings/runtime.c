@@ -96,6 +96,23 @@ bool ms__is_hangup_error(lua_State *L, int idx)
     return same;
 }
 
+/* moonswitch.config: what scripts may know of the configuration. */
+static void set_script_config(lua_State *L, const struct ms_runtime_config *cfg)
+{
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, cfg->prompts_dir ? cfg->prompts_dir : "");
+    lua_setfield(L, -2, "prompts");
+    lua_pushstring(L, cfg->language ? cfg->language : "en");
+    lua_setfield(L, -2, "language");
+    lua_createtable(L, (int)cfg->nsound_dirs, 0);
+    for (size_t i = 0; i < cfg->nsound_dirs; i++) {
+        lua_pushstring(L, cfg->sound_dirs[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "sounds");
+    lua_setfield(L, LUA_REGISTRYINDEX, "moonswitch.config");
+}
+
 /* The boot function runs a compiled entry chunk for a call. */
 static int load_boot(lua_State *L, struct ms_runtime *rt)
 {
@@ -126,6 +143,7 @@ int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg)
     register_preloads(rt->L);
     set_package_path(rt->L, rt->scripts_dir);
     make_hangup_error(rt->L);
+    set_script_config(rt->L, cfg);
     luaL_requiref(rt->L, "moonswitch.call", luaopen_moonswitch_call, 0);
     lua_pop(rt->L, 1);
     rc = load_boot(rt->L, rt);

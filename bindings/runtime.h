@@ -22,6 +22,10 @@ struct ms_runtime_config {
     const char *scripts_dir; /* package.path root and where the entry lives */
     const char *entry;       /* file name of the entry, e.g. "dialplan.lua" */
     struct ms_loop *loop;
+    /* what scripts see as moonswitch.config (read-only copies) */
+    const char *prompts_dir, *language;
+    const char *const *sound_dirs;
+    size_t nsound_dirs;
 };
 
 int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg);

@@ -49,6 +49,8 @@ struct ms__playback {
     size_t candidate;          /* which sound dir is being tried */
     struct ms__tts_stream *tts;
     struct ms__tone_gen *tone;
+    bool pausing;
+    size_t pause_left; /* samples */
 };
 
 struct ms__collect {

@@ -72,7 +72,7 @@ void ms__media_emit(struct ms_call *call, enum ms_media_event_kind kind, bool co
         return;
     const struct ms__playback *pb = &call->play;
     const struct ms__play_item *it = pb->items && pb->index < pb->n ? &pb->items[pb->index] : NULL;
-    static const char *const sources[] = {"sound", "speech", "tone"};
+    static const char *const sources[] = {"sound", "speech", "tone", "pause"};
     struct ms_media_event ev = {
         .kind = kind,
         .name = "",

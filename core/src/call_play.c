@@ -89,6 +89,7 @@ static void item_release(struct ms_call *call, bool complete)
     pb->tts = NULL;
     ms__tone_gen_free(pb->tone);
     pb->tone = NULL;
+    pb->pausing = false;
     pb->candidate = 0;
 }
 
@@ -182,6 +183,10 @@ static void item_begin(struct ms_call *call)
 {
     const struct ms__play_item *it = current(call);
     switch (it->kind) {
+    case MS_PLAY_PAUSE:
+        call->play.pause_left = (size_t)it->ms * (size_t)call->rate / 1000u;
+        call->play.pausing = true;
+        break;
     case MS_PLAY_SOUND: sound_begin(call, it->text); break;
     case MS_PLAY_SPEAK: speech_begin(call, it); break;
     case MS_PLAY_TONE: tone_begin(call, it); break;
@@ -283,6 +288,13 @@ static size_t item_read(struct ms_call *call, int16_t *out, size_t n, bool *ende
         size_t got = ms__tone_gen_read(pb->tone, out, n);
         *ended = ms__tone_gen_done(pb->tone);
         return got;
+    }
+    if (pb->pausing) {
+        size_t take = pb->pause_left < n ? pb->pause_left : n;
+        memset(out, 0, take * sizeof *out);
+        pb->pause_left -= take;
+        *ended = pb->pause_left == 0;
+        return take;
     }
     return 0; /* a sound still loading */
 }

@@ -118,6 +118,8 @@ static int defaults(struct ms_config *cfg)
     cfg->log_level = strdup("info");
     cfg->tts_cache_dir = strdup(MS_SOURCE_DIR "/data/tts");
     cfg->recordings_dir = strdup(MS_SOURCE_DIR "/data/recordings");
+    cfg->prompts_dir = strdup(MS_SOURCE_DIR "/prompts");
+    cfg->language = strdup("en");
     cfg->tts_memory_bytes = 32u << 20;
     cfg->nmoh = 1;
     cfg->moh[0].name = strdup("default");
@@ -125,7 +127,7 @@ static int defaults(struct ms_config *cfg)
     bool ok = cfg->codecs[0] && cfg->codecs[1] && cfg->sip_ip && cfg->rtp_ip && cfg->user_agent &&
               cfg->scripts_dir && cfg->entry && cfg->sound_dirs[0] && cfg->sound_dirs[1] &&
               cfg->db_path && cfg->log_level && cfg->moh[0].name && cfg->moh[0].dir &&
-              cfg->tts_cache_dir && cfg->recordings_dir;
+              cfg->tts_cache_dir && cfg->recordings_dir && cfg->prompts_dir && cfg->language;
     return ok ? 0 : MS_ENOMEM;
 }
 
@@ -145,6 +147,8 @@ void ms_config_free(struct ms_config *cfg)
     free(cfg->log_level);
     free(cfg->tts_cache_dir);
     free(cfg->recordings_dir);
+    free(cfg->prompts_dir);
+    free(cfg->language);
     for (size_t i = 0; i < cfg->nmoh; i++) {
         free(cfg->moh[i].name);
         free(cfg->moh[i].dir);
@@ -402,7 +406,7 @@ static int read_top(struct reader *r)
     static const char *const keys[] = {"sip",      "rtp",       "codecs",         "dtmf",
                                        "scripts",  "sounds",    "db",             "log_level",
                                        "max_calls", "audio_cache_mb", "moh",       "tts",
-                                       "recordings", NULL};
+                                       "recordings", "prompts",     "language", NULL};
     check_keys(r, "", keys);
     read_sip(r);
     read_rtp(r);
@@ -418,6 +422,8 @@ static int read_top(struct reader *r)
     }
     get_string(r, "db", "db", &r->cfg->db_path);
     get_string(r, "recordings", "recordings", &r->cfg->recordings_dir);
+    get_string(r, "prompts", "prompts", &r->cfg->prompts_dir);
+    get_string(r, "language", "language", &r->cfg->language);
     size_t rl = r->cfg->recordings_dir ? strlen(r->cfg->recordings_dir) : 0;
     if (rl > 1 && r->cfg->recordings_dir[rl - 1] == '/')
         r->cfg->recordings_dir[rl - 1] = 0;

@@ -126,7 +126,7 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
                                                cfg->moh[i].shuffle};
     if ((rc = ms__moh_new(&e->moh, loop, e->audio, moh, cfg->nmoh)) < 0)
         goto fail;
-    struct ms__tts_config tc = {cfg->tts_cache_dir, cfg->tts_memory_bytes};
+    struct ms__tts_config tc = {.cache_dir = cfg->tts_cache_dir, .memory_bytes = cfg->tts_memory_bytes};
     if ((rc = ms__tts_new(&e->tts, loop, &tc)) < 0)
         goto fail;
     e->env = (struct ms_call_env){
@@ -139,7 +139,15 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
         .tts = e->tts,
         .recordings_dir = cfg->recordings_dir,
     };
-    struct ms_runtime_config rc_cfg = {cfg->scripts_dir, cfg->entry, loop};
+    struct ms_runtime_config rc_cfg = {
+        .scripts_dir = cfg->scripts_dir,
+        .entry = cfg->entry,
+        .loop = loop,
+        .prompts_dir = cfg->prompts_dir,
+        .language = cfg->language,
+        .sound_dirs = (const char *const *)cfg->sound_dirs,
+        .nsound_dirs = cfg->nsound_dirs,
+    };
     if ((rc = ms_runtime_new(&e->rt, &rc_cfg)) < 0)
         goto fail;
     ms_runtime_prepare(e->rt); /* a broken dialplan is logged now; calls get 500 until fixed */

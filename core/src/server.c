@@ -48,6 +48,9 @@ static void drain_cb(uv_timer_t *t)
                     ms__engine_scripts(srv->engine), DRAIN_LIMIT_MS);
         uv_timer_stop(t);
         uv_close((uv_handle_t *)&srv->drain, closed_noop);
+        /* the engine's worker handles (TTS, prompt decodes) close now, so the loop can end */
+        ms__engine_close(srv->engine);
+        srv->engine = NULL;
         ms_info(NULL, "stopped");
     }
 }

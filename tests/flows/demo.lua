@@ -130,3 +130,20 @@ test("music on hold: a class shared by callers, stopped by a key", function(t)
   c:expect_prompt("demo/goodbye", { within = 500 })
   c:expect_hangup()
 end)
+
+test("pressing 3 says the time", function(t)
+  local c = t:dial("1000")
+  c:expect_prompt("demo/welcome")
+  c:press("3")
+  c:expect_prompt("the-time-is")
+  c:expect_hangup()
+  local names = {}
+  for _, e in ipairs(c:heard()) do
+    if e.kind == "prompt" then names[#names + 1] = e.name end
+  end
+  local said = table.concat(names, " ")
+  -- welcome, "the time is", the hour and minutes (digits/...), am/pm, goodbye
+  t:expect(names[3] and names[3]:match("^digits/"), "the hour is said: " .. said)
+  t:expect(said:match("digits/[ap]%-m") and names[#names] == "demo/goodbye", "then am/pm, goodbye: " .. said)
+  t:expect_cdr { digits = "3", vars = { menu_choice = "3" } }
+end)

@@ -36,7 +36,7 @@ static int setup(const char *dialplan)
     write_file(scripts, "dialplan.lua", dialplan);
     fixture_write_wav(&fx, "hello", 400);
     fixture_preload(&fx, "hello");
-    struct ms_runtime_config c = {scripts, "dialplan.lua", fx.loop};
+    struct ms_runtime_config c = {.scripts_dir = scripts, .entry = "dialplan.lua", .loop = fx.loop};
     done_count = 0;
     return ms_runtime_new(&rt, &c);
 }

@@ -244,6 +244,13 @@ static void test_busy(void)
     CHECK_EQ_INT(detect(&a, MS__TD_ALL, &ev), 0);
     CHECK(one_event(&ev, "busy", 1500, 1600));
 
+    /* a real network's tolerances: frequencies 1% off, cadence 450 / 550 ms */
+    a.n = 0;
+    CHECK(audio_tone(&a, "v=-20;%(450,550,485,614)", 6000));
+    audio_g711(&a, MS_CODEC_PCMU);
+    CHECK_EQ_INT(detect(&a, MS__TD_ALL, &ev), 0);
+    CHECK(one_event(&ev, "busy", 1450, 1550));
+
     /* with noise 15 dB below the tone */
     a.n = 0;
     CHECK(audio_tone(&a, "busy", 6000));

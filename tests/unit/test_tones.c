@@ -79,6 +79,10 @@ static void test_parse_named(void)
     CHECK_EQ_INT(s->segs[0].on_ms, 500);
     ms__tone_spec_free(s);
 
+    CHECK_EQ_INT(ms__tone_spec_parse(&s, " Busy\n", NULL, 0), 0); /* and spaces */
+    CHECK_EQ_INT(s->segs[0].on_ms, 500);
+    ms__tone_spec_free(s);
+
     CHECK_EQ_INT(ms__tone_spec_parse(&s, "beep", NULL, 0), 0);
     CHECK_EQ_INT(s->loops, 1);
     CHECK_EQ_INT(s->segs[0].on_ms, 250);

@@ -79,7 +79,7 @@ const struct ms_digit_record *ms_call_digit_at(const struct ms_call *call, size_
  * directories), text to speak (voice: a TTS voice, NULL for the default), or
  * a tone (a spec such as "%(500,500,480,620)" or a name: "busy", "ringback",
  * "congestion", "dial", "beep"; ms limits its length, 0: the spec's own). */
-enum ms_play_kind { MS_PLAY_SOUND, MS_PLAY_SPEAK, MS_PLAY_TONE };
+enum ms_play_kind { MS_PLAY_SOUND, MS_PLAY_SPEAK, MS_PLAY_TONE, MS_PLAY_PAUSE /* ms of silence */ };
 struct ms_play_item {
     enum ms_play_kind kind;
     const char *text;

@@ -38,6 +38,8 @@ struct ms_config {
     } moh[MS_MAX_MOH]; /* music on hold classes */
     size_t nmoh;
     char *recordings_dir; /* recordings: where call:record() may write */
+    char *prompts_dir;    /* prompts: the phrase modules, one folder per language */
+    char *language;       /* language: the default for call:say and call:phrase */
     char *tts_cache_dir; /* tts.cache_dir: synthesised speech kept across restarts */
     size_t tts_memory_bytes;
 };

@@ -364,13 +364,29 @@ static int parse_script(struct parser *ps)
     return 0;
 }
 
+/* The named tone `text` stands for, ignoring surrounding spaces, or NULL. */
+static const char *named_trimmed(const char *text)
+{
+    char name[32];
+    while (isspace((unsigned char)*text))
+        text++;
+    size_t n = strlen(text);
+    while (n && isspace((unsigned char)text[n - 1]))
+        n--;
+    if (n >= sizeof(name))
+        return NULL;
+    memcpy(name, text, n);
+    name[n] = '\0';
+    return ms__tone_named(name);
+}
+
 int ms__tone_spec_parse(struct ms__tone_spec **out, const char *text, char *err, size_t err_len)
 {
     if (err && err_len)
         err[0] = '\0';
     if (!out || !text)
         return MS_EINVAL;
-    const char *named = ms__tone_named(text);
+    const char *named = named_trimmed(text);
     struct parser *ps = calloc(1, sizeof(*ps));
     if (!ps)
         return MS_ENOMEM;
