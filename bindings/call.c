@@ -128,8 +128,8 @@ static size_t check_items(lua_State *L, int idx, struct ms_play_item *items)
 {
     idx = lua_absindex(L, idx);
     lua_pushvalue(L, idx);
-    bool single = lua_type(L, idx) == LUA_TSTRING ||
-                  (lua_istable(L, idx) && lua_rawlen(L, idx) == 0);
+    bool single =
+        lua_type(L, idx) == LUA_TSTRING || (lua_istable(L, idx) && lua_rawlen(L, idx) == 0);
     if (single) {
         check_item(L, idx, &items[0]);
         lua_pop(L, 1);
@@ -544,10 +544,10 @@ static int l_gc(lua_State *L)
 }
 
 static const luaL_Reg methods[] = {
-    {"answer", l_answer}, {"ring", l_ring},   {"hangup", l_hangup},     {"play", l_play},
-    {"sleep", l_sleep},   {"echo", l_echo},   {"_collect", l_collect},  {"moh", l_moh},
-    {"record", l_record}, {"wait_tone", l_wait_tone},
-    {NULL, NULL},
+    {"answer", l_answer},       {"ring", l_ring},   {"hangup", l_hangup},
+    {"play", l_play},           {"sleep", l_sleep}, {"echo", l_echo},
+    {"_collect", l_collect},    {"moh", l_moh},     {"record", l_record},
+    {"wait_tone", l_wait_tone}, {NULL, NULL},
 };
 
 int luaopen_moonswitch_call(lua_State *L)

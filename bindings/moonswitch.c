@@ -37,13 +37,25 @@ static int log_at(lua_State *L, enum ms_log_level lvl)
     return 0;
 }
 
-static int l_err(lua_State *L) { return log_at(L, MS_LOG_ERROR); }
-static int l_warn(lua_State *L) { return log_at(L, MS_LOG_WARN); }
-static int l_info(lua_State *L) { return log_at(L, MS_LOG_INFO); }
-static int l_debug(lua_State *L) { return log_at(L, MS_LOG_DEBUG); }
+static int l_err(lua_State *L)
+{
+    return log_at(L, MS_LOG_ERROR);
+}
+static int l_warn(lua_State *L)
+{
+    return log_at(L, MS_LOG_WARN);
+}
+static int l_info(lua_State *L)
+{
+    return log_at(L, MS_LOG_INFO);
+}
+static int l_debug(lua_State *L)
+{
+    return log_at(L, MS_LOG_DEBUG);
+}
 
 static const luaL_Reg funcs[] = {
-    {"is_hangup", l_is_hangup}, {"log_error", l_err}, {"log_warn", l_warn},
+    {"is_hangup", l_is_hangup}, {"log_error", l_err},   {"log_warn", l_warn},
     {"log_info", l_info},       {"log_debug", l_debug}, {NULL, NULL},
 };
 

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #define PI 3.14159265358979323846
 
 static int usage(void)

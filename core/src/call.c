@@ -50,8 +50,8 @@ static uint64_t next_random(void)
 static void make_uuid(char out[40])
 {
     uint64_t hi = next_random(), lo = next_random();
-    hi = (hi & ~0xf000ull) | 0x4000ull;                   /* version 4 */
-    lo = (lo & ~(0xc0ull << 56)) | (0x80ull << 56);       /* variant 10 */
+    hi = (hi & ~0xf000ull) | 0x4000ull;             /* version 4 */
+    lo = (lo & ~(0xc0ull << 56)) | (0x80ull << 56); /* variant 10 */
     snprintf(out, 40, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),
              (unsigned)((hi >> 16) & 0xffff), (unsigned)(hi & 0xffff), (unsigned)(lo >> 48),
              (unsigned long long)(lo & 0xffffffffffffull));

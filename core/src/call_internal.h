@@ -20,9 +20,9 @@ struct ms__tts_stream;
 struct ms__tone_gen;
 struct ms__tone_detect;
 
-#define MS_MAX_FRAME       320 /* samples: 20 ms at 16 kHz */
-#define MS_DIGIT_QUEUE     64
-#define MS_DIGIT_LOG       256
+#define MS_MAX_FRAME   320 /* samples: 20 ms at 16 kHz */
+#define MS_DIGIT_QUEUE 64
+#define MS_DIGIT_LOG   256
 
 enum ms__op_kind { OP_NONE, OP_PLAY, OP_SLEEP, OP_ECHO, OP_COLLECT, OP_MOH, OP_RECORD, OP_TONE };
 enum ms__tx_source { TX_SILENCE, TX_PLAY, TX_ECHO, TX_MOH };
@@ -147,8 +147,7 @@ void ms__media_stop(struct ms_call *call);
 
 /* call_play.c: starts playing items (copied) as the transmit source; the end
  * is reported through ms__ops_playback_done(). */
-int ms__playback_start(struct ms_call *call, const struct ms_play_item *items, size_t n,
-                       int loops);
+int ms__playback_start(struct ms_call *call, const struct ms_play_item *items, size_t n, int loops);
 void ms__playback_stop(struct ms_call *call);
 void ms__playback_fill(struct ms_call *call, int16_t *out, size_t n);
 /* Tells the endpoint what the call starts or stops sending. */

@@ -299,7 +299,8 @@ int ms_call_collect(struct ms_call *call, const struct ms_collect_opts *opts, ms
     struct ms__collect *c = &call->collect;
     memset(c, 0, sizeof *c);
     c->opts = *opts;
-    snprintf(c->terminators, sizeof c->terminators, "%s", opts->terminators ? opts->terminators : "");
+    snprintf(c->terminators, sizeof c->terminators, "%s",
+             opts->terminators ? opts->terminators : "");
     c->opts.terminators = c->terminators;
     c->opts.prompt = NULL;
     if (opts->flush)

@@ -129,7 +129,8 @@ static void sound_begin(struct ms_call *call, const char *name)
         playback_finish(call, call->env->audio ? MS_EINVAL : MS_ENOENT, name);
         return;
     }
-    for (size_t k = 0; pb->candidate == 0 && candidate_path(call, name, k, path, sizeof path); k++) {
+    for (size_t k = 0; pb->candidate == 0 && candidate_path(call, name, k, path, sizeof path);
+         k++) {
         if (ms__audio_cache_lookup(call->env->audio, path, call->rate, &pb->audio) == 0) {
             pb->pos = 0;
             item_started(call);
@@ -153,9 +154,9 @@ static void sound_begin(struct ms_call *call, const char *name)
 static void speech_begin(struct ms_call *call, const struct ms__play_item *it)
 {
     struct ms__playback *pb = &call->play;
-    int rc = call->env->tts ? ms__tts_speak(call->env->tts, it->text, it->voice, call->rate,
-                                            &pb->tts)
-                            : MS_ENOSYS;
+    int rc = call->env->tts
+                 ? ms__tts_speak(call->env->tts, it->text, it->voice, call->rate, &pb->tts)
+                 : MS_ENOSYS;
     if (rc < 0) {
         ms_warn(call->id, "cannot speak \"%.60s\" (voice %s): %s", it->text,
                 it->voice ? it->voice : "kal", ms_strerror(rc));
@@ -187,9 +188,15 @@ static void item_begin(struct ms_call *call)
         call->play.pause_left = (size_t)it->ms * (size_t)call->rate / 1000u;
         call->play.pausing = true;
         break;
-    case MS_PLAY_SOUND: sound_begin(call, it->text); break;
-    case MS_PLAY_SPEAK: speech_begin(call, it); break;
-    case MS_PLAY_TONE: tone_begin(call, it); break;
+    case MS_PLAY_SOUND:
+        sound_begin(call, it->text);
+        break;
+    case MS_PLAY_SPEAK:
+        speech_begin(call, it);
+        break;
+    case MS_PLAY_TONE:
+        tone_begin(call, it);
+        break;
     }
 }
 
@@ -220,8 +227,7 @@ static void free_items(struct ms__playback *pb)
     pb->n = 0;
 }
 
-int ms__playback_start(struct ms_call *call, const struct ms_play_item *items, size_t n,
-                       int loops)
+int ms__playback_start(struct ms_call *call, const struct ms_play_item *items, size_t n, int loops)
 {
     ms__playback_stop(call);
     struct ms__playback *pb = &call->play;

@@ -57,8 +57,8 @@ static void start_recorder(struct ms_call *call)
 {
     struct ms__record *r = &call->record;
     static const enum ms__rec_format formats[] = {MS__REC_PCM16, MS__REC_ULAW, MS__REC_ALAW};
-    int rc = ms__recorder_open(&r->rec, call->env->loop, r->path, formats[r->opts.format],
-                               call->rate);
+    int rc =
+        ms__recorder_open(&r->rec, call->env->loop, r->path, formats[r->opts.format], call->rate);
     if (rc < 0) {
         ms_warn(call->id, "cannot record to %s: %s", r->path, ms_strerror(rc));
         r->finishing = true;
@@ -89,7 +89,8 @@ int ms_call_record(struct ms_call *call, const char *path, const struct ms_recor
     struct ms__record *r = &call->record;
     memset(r, 0, sizeof *r);
     r->opts = *opts;
-    snprintf(r->terminators, sizeof r->terminators, "%s", opts->terminators ? opts->terminators : "");
+    snprintf(r->terminators, sizeof r->terminators, "%s",
+             opts->terminators ? opts->terminators : "");
     snprintf(r->path, sizeof r->path, "%s", full);
     if (opts->beep) {
         struct ms_play_item beep = {MS_PLAY_TONE, "beep", NULL, 0};

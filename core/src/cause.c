@@ -45,18 +45,44 @@ const struct ms__cause *ms__cause_from_sip(int status)
 {
     const char *name;
     switch (status) {
-    case 404: name = "UNALLOCATED_NUMBER"; break;
-    case 408: name = "NO_USER_RESPONSE"; break;
-    case 410: name = "NUMBER_CHANGED"; break;
-    case 480: name = "NO_ANSWER"; break;
-    case 484: name = "INVALID_NUMBER_FORMAT"; break;
-    case 486: case 600: name = "USER_BUSY"; break;
-    case 487: name = "ORIGINATOR_CANCEL"; break;
-    case 488: case 606: name = "INCOMPATIBLE_DESTINATION"; break;
-    case 502: name = "NETWORK_OUT_OF_ORDER"; break;
-    case 503: name = "NORMAL_TEMPORARY_FAILURE"; break;
-    case 603: name = "CALL_REJECTED"; break;
-    default: name = status >= 200 && status < 300 ? "NORMAL_CLEARING" : "INTERWORKING"; break;
+    case 404:
+        name = "UNALLOCATED_NUMBER";
+        break;
+    case 408:
+        name = "NO_USER_RESPONSE";
+        break;
+    case 410:
+        name = "NUMBER_CHANGED";
+        break;
+    case 480:
+        name = "NO_ANSWER";
+        break;
+    case 484:
+        name = "INVALID_NUMBER_FORMAT";
+        break;
+    case 486:
+    case 600:
+        name = "USER_BUSY";
+        break;
+    case 487:
+        name = "ORIGINATOR_CANCEL";
+        break;
+    case 488:
+    case 606:
+        name = "INCOMPATIBLE_DESTINATION";
+        break;
+    case 502:
+        name = "NETWORK_OUT_OF_ORDER";
+        break;
+    case 503:
+        name = "NORMAL_TEMPORARY_FAILURE";
+        break;
+    case 603:
+        name = "CALL_REJECTED";
+        break;
+    default:
+        name = status >= 200 && status < 300 ? "NORMAL_CLEARING" : "INTERWORKING";
+        break;
     }
     return ms__cause_find(name);
 }

@@ -14,8 +14,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { COL_ID, COL_CALLER, COL_CALLER_NAME, COL_DEST, COL_START, COL_ANSWER, COL_END,
-       COL_DURATION, COL_BILLSEC, COL_CAUSE, COL_BY, COL_DIGITS, COL_DIGIT_LOG, COL_VARS, NCOLS };
+enum {
+    COL_ID,
+    COL_CALLER,
+    COL_CALLER_NAME,
+    COL_DEST,
+    COL_START,
+    COL_ANSWER,
+    COL_END,
+    COL_DURATION,
+    COL_BILLSEC,
+    COL_CAUSE,
+    COL_BY,
+    COL_DIGITS,
+    COL_DIGIT_LOG,
+    COL_VARS,
+    NCOLS
+};
 
 struct row {
     struct row *next;
@@ -276,9 +291,8 @@ int ms__cdr_open(struct ms__cdr_writer **out, const char *path)
         sqlite3_free(msg);
         goto fail_db;
     }
-    if (sqlite3_prepare_v2(w->db,
-                           "INSERT OR REPLACE INTO cdr VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
-                           &w->insert, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO cdr VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &w->insert, NULL) != SQLITE_OK)
         goto fail_db;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);

@@ -214,8 +214,7 @@ static int enter(struct reader *r, const char *field)
     return absent ? 0 : fail(r, field, "expected a table");
 }
 
-static int read_string_list(struct reader *r, const char *key, char **list, size_t *n,
-                            size_t max)
+static int read_string_list(struct reader *r, const char *key, char **list, size_t *n, size_t max)
 {
     size_t len = (size_t)lua_rawlen(r->L, -1);
     if (len == 0 || len > max)
@@ -403,10 +402,10 @@ static int read_tts(struct reader *r)
 
 static int read_top(struct reader *r)
 {
-    static const char *const keys[] = {"sip",      "rtp",       "codecs",         "dtmf",
-                                       "scripts",  "sounds",    "db",             "log_level",
-                                       "max_calls", "audio_cache_mb", "moh",       "tts",
-                                       "recordings", "prompts",     "language", NULL};
+    static const char *const keys[] = {"sip",    "rtp", "codecs",     "dtmf",      "scripts",
+                                       "sounds", "db",  "log_level",  "max_calls", "audio_cache_mb",
+                                       "moh",    "tts", "recordings", "prompts",   "language",
+                                       NULL};
     check_keys(r, "", keys);
     read_sip(r);
     read_rtp(r);
@@ -416,8 +415,7 @@ static int read_top(struct reader *r)
     read_moh(r);
     read_tts(r);
     if (enter(r, "sounds") == 1) {
-        read_string_list(r, "sounds", r->cfg->sound_dirs, &r->cfg->nsound_dirs,
-                         MS_MAX_SOUND_DIRS);
+        read_string_list(r, "sounds", r->cfg->sound_dirs, &r->cfg->nsound_dirs, MS_MAX_SOUND_DIRS);
         lua_pop(r->L, 1);
     }
     get_string(r, "db", "db", &r->cfg->db_path);
@@ -455,8 +453,8 @@ static void push_env(lua_State *L, const char *file)
     lua_setfield(L, -2, "source_dir");
     lua_pushstring(L, MS_BUILD_DIR);
     lua_setfield(L, -2, "build_dir");
-    static const char *const globals[] = {"string", "math", "table", "tostring", "tonumber",
-                                          "ipairs", "pairs", "type", "error", NULL};
+    static const char *const globals[] = {"string", "math",  "table", "tostring", "tonumber",
+                                          "ipairs", "pairs", "type",  "error",    NULL};
     for (size_t i = 0; globals[i]; i++) {
         lua_getglobal(L, globals[i]);
         lua_setfield(L, -2, globals[i]);

@@ -60,13 +60,13 @@ struct ms_endpoint_ops {
 /* Shared by all calls of a loop; owned by the server (or a test). */
 struct ms_call_env {
     struct ms_loop *loop;
-    struct ms__audio_cache *audio;   /* prompt cache; NULL disables playback */
-    const char *const *sound_dirs;   /* searched in order */
+    struct ms__audio_cache *audio; /* prompt cache; NULL disables playback */
+    const char *const *sound_dirs; /* searched in order */
     size_t nsound_dirs;
-    int inband_dtmf;                 /* 0 never, 1 always, 2 auto (only without RFC 4733) */
-    struct ms__moh *moh;             /* music on hold classes; NULL: none */
-    struct ms__tts *tts;             /* text to speech; NULL: none */
-    const char *recordings_dir;      /* call:record() writes only below it; NULL: refused */
+    int inband_dtmf;            /* 0 never, 1 always, 2 auto (only without RFC 4733) */
+    struct ms__moh *moh;        /* music on hold classes; NULL: none */
+    struct ms__tts *tts;        /* text to speech; NULL: none */
+    const char *recordings_dir; /* call:record() writes only below it; NULL: refused */
 };
 
 struct ms_call_params {

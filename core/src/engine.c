@@ -122,11 +122,12 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
         goto fail;
     struct ms__moh_class_config moh[MS_MAX_MOH];
     for (size_t i = 0; i < cfg->nmoh; i++)
-        moh[i] = (struct ms__moh_class_config){cfg->moh[i].name, cfg->moh[i].dir,
-                                               cfg->moh[i].shuffle};
+        moh[i] =
+            (struct ms__moh_class_config){cfg->moh[i].name, cfg->moh[i].dir, cfg->moh[i].shuffle};
     if ((rc = ms__moh_new(&e->moh, loop, e->audio, moh, cfg->nmoh)) < 0)
         goto fail;
-    struct ms__tts_config tc = {.cache_dir = cfg->tts_cache_dir, .memory_bytes = cfg->tts_memory_bytes};
+    struct ms__tts_config tc = {.cache_dir = cfg->tts_cache_dir,
+                                .memory_bytes = cfg->tts_memory_bytes};
     if ((rc = ms__tts_new(&e->tts, loop, &tc)) < 0)
         goto fail;
     e->env = (struct ms_call_env){

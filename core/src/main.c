@@ -57,23 +57,39 @@ int main(int argc, char **argv)
         return ms__test_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "call") == 0)
         return ms__call_main(argc - 1, argv + 1);
-    static const struct option opts[] = {
-        {"config", required_argument, 0, 'c'},   {"listen", required_argument, 0, 'l'},
-        {"rtp-ports", required_argument, 0, 'r'}, {"db", required_argument, 0, 'd'},
-        {"log-level", required_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                         {"listen", required_argument, 0, 'l'},
+                                         {"rtp-ports", required_argument, 0, 'r'},
+                                         {"db", required_argument, 0, 'd'},
+                                         {"log-level", required_argument, 0, 'v'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *config = MS_SOURCE_DIR "/conf/moonswitch.lua";
     struct overrides o = {0};
     int c;
     while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': config = optarg; break;
-        case 'l': o.listen = optarg; break;
-        case 'r': o.rtp_ports = optarg; break;
-        case 'd': o.db = optarg; break;
-        case 'v': o.log_level = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'c':
+            config = optarg;
+            break;
+        case 'l':
+            o.listen = optarg;
+            break;
+        case 'r':
+            o.rtp_ports = optarg;
+            break;
+        case 'd':
+            o.db = optarg;
+            break;
+        case 'v':
+            o.log_level = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind < argc) {

@@ -44,8 +44,8 @@ static void drain_cb(uv_timer_t *t)
     bool late = uv_now(&srv->uv) - srv->drain_started > DRAIN_LIMIT_MS;
     if (!ms__engine_busy(srv->engine) || late) {
         if (late)
-            ms_warn(NULL, "%zu scripts still running after %d ms",
-                    ms__engine_scripts(srv->engine), DRAIN_LIMIT_MS);
+            ms_warn(NULL, "%zu scripts still running after %d ms", ms__engine_scripts(srv->engine),
+                    DRAIN_LIMIT_MS);
         uv_timer_stop(t);
         uv_close((uv_handle_t *)&srv->drain, closed_noop);
         /* the engine's worker handles (TTS, prompt decodes) close now, so the loop can end */
@@ -110,8 +110,8 @@ static int start_sip(struct ms_server *srv)
 static void announce(const struct ms_server *srv)
 {
     const struct ms_config *c = srv->cfg;
-    ms_info(NULL, "moonswitch listening on sip:%s:%d (%s%s%s), RTP %s:%d-%d, scripts %s",
-            c->sip_ip, ms__sip_endpoint_port(srv->sip), c->sip_udp ? "udp" : "",
+    ms_info(NULL, "moonswitch listening on sip:%s:%d (%s%s%s), RTP %s:%d-%d, scripts %s", c->sip_ip,
+            ms__sip_endpoint_port(srv->sip), c->sip_udp ? "udp" : "",
             c->sip_udp && c->sip_tcp ? "," : "", c->sip_tcp ? "tcp" : "", c->rtp_ip, c->rtp_lo,
             c->rtp_hi, c->scripts_dir);
     ms_info(NULL, "CDRs in %s", c->db_path);

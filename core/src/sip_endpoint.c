@@ -111,17 +111,21 @@ static void ep_release(void *ud, struct ms_call *call)
     free(ud);
 }
 
-static const struct ms_endpoint_ops sip_ops = {
-    .kind = "sip", .ring = ep_ring, .answer = ep_answer, .hangup = ep_hangup, .release = ep_release};
+static const struct ms_endpoint_ops sip_ops = {.kind = "sip",
+                                               .ring = ep_ring,
+                                               .answer = ep_answer,
+                                               .hangup = ep_hangup,
+                                               .release = ep_release};
 
 /* ---- media negotiation ---- */
 
 static int params_from_neg(const struct ms__sdp_answer *neg, struct ms__rtp_params *p)
 {
     memset(p, 0, sizeof *p);
-    int rc = strchr(neg->remote_addr, ':')
-                 ? uv_ip6_addr(neg->remote_addr, neg->remote_port, (struct sockaddr_in6 *)&p->remote)
-                 : uv_ip4_addr(neg->remote_addr, neg->remote_port, (struct sockaddr_in *)&p->remote);
+    int rc =
+        strchr(neg->remote_addr, ':')
+            ? uv_ip6_addr(neg->remote_addr, neg->remote_port, (struct sockaddr_in6 *)&p->remote)
+            : uv_ip4_addr(neg->remote_addr, neg->remote_port, (struct sockaddr_in *)&p->remote);
     if (rc < 0)
         return MS_EFORMAT;
     p->audio_pt = neg->audio_pt;
@@ -197,8 +201,9 @@ static void record_rtp_stats(struct leg *leg)
     set_var_u64(c, "rtp_rx_packets", st.rx_packets);
     set_var_u64(c, "rtp_tx_packets", st.tx_packets);
     set_var_u64(c, "rtp_lost", st.lost);
-    set_var_u64(c, "rtp_dropped", st.dropped_unexpected_source + st.dropped_truncated +
-                                      st.dropped_unknown_pt + st.dropped_bad_event);
+    set_var_u64(c, "rtp_dropped",
+                st.dropped_unexpected_source + st.dropped_truncated + st.dropped_unknown_pt +
+                    st.dropped_bad_event);
     char jitter[32];
     snprintf(jitter, sizeof jitter, "%.1f", st.jitter_ms);
     ms_call_var_set(c, "rtp_jitter_ms", jitter);
@@ -268,8 +273,9 @@ static void on_invite(struct ms__sip_endpoint *ep, const struct ms__sip_event *e
     }
     int status = negotiate(leg, ev->sdp);
     if (status) {
-        ms_info(NULL, "INVITE %s from %s refused: %d (%s)", ev->request_user ? ev->request_user : "",
-                ev->from_user ? ev->from_user : "", status, ev->sdp ? "no common codec" : "no SDP");
+        ms_info(NULL, "INVITE %s from %s refused: %d (%s)",
+                ev->request_user ? ev->request_user : "", ev->from_user ? ev->from_user : "",
+                status, ev->sdp ? "no common codec" : "no SDP");
         ms__sip_respond(ep->agent, ev->call, status,
                         status == 488 ? "Not Acceptable Here" : "Server Internal Error", NULL);
         leg_free_media(leg);
@@ -305,8 +311,8 @@ static void on_reinvite(struct leg *leg, const struct ms__sip_event *ev)
             ms__sip_respond(leg->ep->agent, leg->sip_call, status, "Not Acceptable Here", NULL);
             return;
         }
-        ms__call_set_media(leg->call, ms__codec_info(leg->enc)->sample_rate,
-                           leg->neg.dtmf_pt >= 0, &port_ops, leg);
+        ms__call_set_media(leg->call, ms__codec_info(leg->enc)->sample_rate, leg->neg.dtmf_pt >= 0,
+                           &port_ops, leg);
         ms_info(ms_call_id(leg->call), "re-INVITE: %s, %s", leg->neg.codec,
                 ms__sdp_dir_name(leg->neg.dir));
     }
@@ -374,9 +380,11 @@ int ms__sip_endpoint_start(struct ms__sip_endpoint **out, const struct ms__sip_e
     ep->ports.next = (uint16_t)c->rtp_lo;
     ep->sess_id = uv_hrtime() / 1000u;
     ms__u64map_init(&ep->legs);
-    struct ms__sip_config sc = {
-        .ip = c->sip_ip, .port = c->sip_port, .udp = c->udp, .tcp = c->tcp,
-        .user_agent = c->user_agent};
+    struct ms__sip_config sc = {.ip = c->sip_ip,
+                                .port = c->sip_port,
+                                .udp = c->udp,
+                                .tcp = c->tcp,
+                                .user_agent = c->user_agent};
     int rc = ms__sip_agent_start(&ep->agent, ms_loop_uv(c->env->loop), &sc, on_event, ep);
     if (rc < 0) {
         free(ep);

@@ -54,9 +54,11 @@ static void fake_release(void *ep, struct ms_call *call)
     ((struct fake_ep *)ep)->released++;
 }
 
-static const struct ms_endpoint_ops fake_ops = {
-    .kind = "fake", .ring = fake_ring, .answer = fake_answer, .hangup = fake_hangup,
-    .release = fake_release};
+static const struct ms_endpoint_ops fake_ops = {.kind = "fake",
+                                                .ring = fake_ring,
+                                                .answer = fake_answer,
+                                                .hangup = fake_hangup,
+                                                .release = fake_release};
 
 static int fake_read(void *port, int16_t *pcm, size_t n)
 {

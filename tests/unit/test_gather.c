@@ -29,13 +29,17 @@ static void on_collect(void *ud, const struct ms_collect_result *r)
 
 static const struct ms_play_item prompt[] = {{MS_PLAY_SOUND, "prompt", NULL, 0}};
 
-static int start(int min, int max, uint64_t timeout, uint64_t inter, const char *term, bool with_prompt)
+static int start(int min, int max, uint64_t timeout, uint64_t inter, const char *term,
+                 bool with_prompt)
 {
     memset(&out, 0, sizeof out);
     struct ms_collect_opts o = {
         .prompt = with_prompt ? prompt : NULL,
         .nprompt = with_prompt ? 1 : 0,
-        .min = min, .max = max, .timeout_ms = timeout, .inter_digit_ms = inter,
+        .min = min,
+        .max = max,
+        .timeout_ms = timeout,
+        .inter_digit_ms = inter,
         .terminators = term,
     };
     return ms_call_collect(fx.call, &o, on_collect, NULL);
@@ -162,8 +166,12 @@ static void test_type_ahead_skips_prompt_and_flush_discards(void)
 
     ms__call_dtmf(fx.call, '6', MS_DTMF_RFC4733);
     memset(&out, 0, sizeof out);
-    struct ms_collect_opts o = {.min = 1, .max = 1, .timeout_ms = 1000, .inter_digit_ms = 1000,
-                                .terminators = "#", .flush = true};
+    struct ms_collect_opts o = {.min = 1,
+                                .max = 1,
+                                .timeout_ms = 1000,
+                                .inter_digit_ms = 1000,
+                                .terminators = "#",
+                                .flush = true};
     ms_call_collect(fx.call, &o, on_collect, NULL);
     ms_loop_advance(fx.loop, 1000);
     CHECK_EQ_INT(out.done, 1);

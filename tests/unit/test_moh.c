@@ -56,7 +56,7 @@ static void test_shared_timeline_in_order(void)
     CHECK(c != NULL);
     CHECK(ms__moh_find(m, "nope") == NULL);
     CHECK_EQ_INT(sample_at(c, 0), 0); /* loading: silence, and the loads start */
-    ms_loop_advance(fx.loop, 0);   /* the virtual clock waits for the decodes */
+    ms_loop_advance(fx.loop, 0);      /* the virtual clock waits for the decodes */
     CHECK_EQ_INT(ms__moh_files(c), 3);
     /* a 2 s loop: a (0-1 s), b (1-1.5 s), c (1.5-2 s) */
     CHECK_EQ_INT(sample_at(c, 100), 1000);

@@ -88,8 +88,8 @@ struct ms_play_item {
 };
 
 struct ms_play_result {
-    int status;      /* 0, MS_ENOENT (with `failed` naming the file), MS_EHANGUP, MS_ECANCELED */
-    char digit;      /* the digit that interrupted, or 0 */
+    int status;         /* 0, MS_ENOENT (with `failed` naming the file), MS_EHANGUP, MS_ECANCELED */
+    char digit;         /* the digit that interrupted, or 0 */
     const char *failed; /* valid during the callback */
 };
 typedef void (*ms_play_cb)(void *ud, const struct ms_play_result *r);
@@ -126,10 +126,10 @@ struct ms_collect_opts {
     bool flush;              /* discard digits typed ahead before this try */
 };
 struct ms_collect_result {
-    int status; /* 0, MS_ENOENT (prompt missing: `failed`), MS_EHANGUP */
-    const char *digits;     /* valid during the callback */
-    const char *reason;     /* "max", "terminator", "timeout", "hangup" */
-    char terminator;        /* the terminator pressed, or 0 */
+    int status;         /* 0, MS_ENOENT (prompt missing: `failed`), MS_EHANGUP */
+    const char *digits; /* valid during the callback */
+    const char *reason; /* "max", "terminator", "timeout", "hangup" */
+    char terminator;    /* the terminator pressed, or 0 */
     const char *failed;
 };
 typedef void (*ms_collect_cb)(void *ud, const struct ms_collect_result *r);
@@ -149,10 +149,10 @@ struct ms_record_opts {
     int format;              /* 0 PCM16 WAV, 1 G.711 u-law WAV, 2 G.711 A-law WAV */
 };
 struct ms_record_result {
-    int status;          /* 0, or the error (disk, path) */
-    const char *path;    /* the final file (valid during the callback) */
+    int status;       /* 0, or the error (disk, path) */
+    const char *path; /* the final file (valid during the callback) */
     uint64_t duration_ms;
-    const char *reason;  /* "terminator", "silence", "max", "hangup" */
+    const char *reason; /* "terminator", "silence", "max", "hangup" */
     char terminator;
 };
 typedef void (*ms_record_cb)(void *ud, const struct ms_record_result *r);

@@ -14,16 +14,16 @@
 #define MS_MAX_MOH        16
 
 struct ms_config {
-    char *path;       /* the file read, or NULL for built-in defaults */
-    char *sip_ip;     /* sip.listen */
+    char *path;   /* the file read, or NULL for built-in defaults */
+    char *sip_ip; /* sip.listen */
     int sip_port;
     bool sip_udp, sip_tcp;
     char *user_agent;
-    char *rtp_ip;     /* rtp.ip: address RTP binds to and announces in SDP */
+    char *rtp_ip; /* rtp.ip: address RTP binds to and announces in SDP */
     int rtp_lo, rtp_hi;
     char *codecs[MS_MAX_CODECS];
     size_t ncodecs;
-    int inband_dtmf;  /* 0 never, 1 always, 2 auto */
+    int inband_dtmf; /* 0 never, 1 always, 2 auto */
     char *scripts_dir;
     char *entry;
     char *sound_dirs[MS_MAX_SOUND_DIRS];
@@ -40,7 +40,7 @@ struct ms_config {
     char *recordings_dir; /* recordings: where call:record() may write */
     char *prompts_dir;    /* prompts: the phrase modules, one folder per language */
     char *language;       /* language: the default for call:say and call:phrase */
-    char *tts_cache_dir; /* tts.cache_dir: synthesised speech kept across restarts */
+    char *tts_cache_dir;  /* tts.cache_dir: synthesised speech kept across restarts */
     size_t tts_memory_bytes;
 };
 

@@ -17,14 +17,13 @@ cst_voice *register_cmu_us_awb(const char *voxdir);
 enum { V_KAL, V_KAL16, V_SLT, V_RMS, V_AWB, V_COUNT };
 
 static const struct ms__flite_voice voices[V_COUNT] = {
-    [V_KAL] = {"kal", 8000},   [V_KAL16] = {"kal16", 16000}, [V_SLT] = {"slt", 16000},
-    [V_RMS] = {"rms", 16000},  [V_AWB] = {"awb", 16000},
+    [V_KAL] = {"kal", 8000},  [V_KAL16] = {"kal16", 16000}, [V_SLT] = {"slt", 16000},
+    [V_RMS] = {"rms", 16000}, [V_AWB] = {"awb", 16000},
 };
 
 static cst_voice *(*const registrars[V_COUNT])(const char *) = {
-    [V_KAL] = register_cmu_us_kal, [V_KAL16] = register_cmu_us_kal16,
-    [V_SLT] = register_cmu_us_slt, [V_RMS] = register_cmu_us_rms,
-    [V_AWB] = register_cmu_us_awb,
+    [V_KAL] = register_cmu_us_kal, [V_KAL16] = register_cmu_us_kal16, [V_SLT] = register_cmu_us_slt,
+    [V_RMS] = register_cmu_us_rms, [V_AWB] = register_cmu_us_awb,
 };
 
 /* Written once under pthread_once, read-only afterwards. */

@@ -22,9 +22,9 @@ enum ms__heard_kind {
     MS_HEARD_PROMPT_END, /* name; complete = played to its end */
     MS_HEARD_ECHO,
     MS_HEARD_ECHO_END,
-    MS_HEARD_PRESSED,    /* name: the digit, detail: method */
-    MS_HEARD_SENT,       /* name: what the caller sent (speech, a file) */
-    MS_HEARD_HANGUP,     /* name: cause; detail: "caller" or "server"; status: SIP-like */
+    MS_HEARD_PRESSED, /* name: the digit, detail: method */
+    MS_HEARD_SENT,    /* name: what the caller sent (speech, a file) */
+    MS_HEARD_HANGUP,  /* name: cause; detail: "caller" or "server"; status: SIP-like */
 };
 
 struct ms__heard {
@@ -45,7 +45,7 @@ struct ms__caller_ops {
     /* RFC 4733 / INFO / in-band (tones queued with ms__caller_queue_tone). */
     int (*press)(struct ms__caller *c, char digit, enum ms__press_method m, int duration_ms);
     void (*hangup)(struct ms__caller *c);
-    const char *(*id)(struct ms__caller *c);     /* the server's call id, if known */
+    const char *(*id)(struct ms__caller *c); /* the server's call id, if known */
     const char *(*sip_call_id)(struct ms__caller *c);
     const char *(*var)(struct ms__caller *c, const char *name); /* NULL: not available */
     void (*unref)(struct ms__caller *c);

@@ -50,8 +50,8 @@ static void sim_release(void *ep, struct ms_call *call)
 static void sim_media_event(void *ep, struct ms_call *call, const struct ms_media_event *ev)
 {
     (void)call;
-    static const enum ms__heard_kind kinds[] = {MS_HEARD_PROMPT, MS_HEARD_PROMPT_END,
-                                                MS_HEARD_ECHO, MS_HEARD_ECHO_END};
+    static const enum ms__heard_kind kinds[] = {MS_HEARD_PROMPT, MS_HEARD_PROMPT_END, MS_HEARD_ECHO,
+                                                MS_HEARD_ECHO_END};
     ms__caller_note(ep, kinds[ev->kind], ev->name, ev->source, ev->complete, 0);
 }
 

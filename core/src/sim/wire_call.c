@@ -66,8 +66,8 @@ static void on_heard(void *ud, const struct ms__hear_event *ev)
     if (ev->kind == MS__HEAR_START)
         ms__caller_note_at(&wc->base, ev->start_ms, MS_HEARD_PROMPT, ev->name, NULL, false, 0);
     else
-        ms__caller_note_at(&wc->base, ev->end_ms, MS_HEARD_PROMPT_END, ev->name, NULL,
-                           ev->complete, 0);
+        ms__caller_note_at(&wc->base, ev->end_ms, MS_HEARD_PROMPT_END, ev->name, NULL, ev->complete,
+                           0);
 }
 
 static void on_tick(void *ud, uint64_t now)
@@ -155,12 +155,12 @@ static void on_ended(struct wire_call *wc, const struct ms__sip_event *ev)
         const struct ms__cause *c = ms__cause_from_sip(ev->status);
         const char *cause = wc->answered ? "NORMAL_CLEARING" : c ? c->name : "INTERWORKING";
         const char *by = ev->end_by == MS_SIP_END_REMOTE ? "server" : "caller";
-        bool unreachable = ev->end_by == MS_SIP_END_LOCAL && ev->end_reason &&
-                           (!strcmp(ev->end_reason, "transport error") ||
-                            !strcmp(ev->end_reason, "timeout"));
+        bool unreachable =
+            ev->end_by == MS_SIP_END_LOCAL && ev->end_reason &&
+            (!strcmp(ev->end_reason, "transport error") || !strcmp(ev->end_reason, "timeout"));
         if (unreachable) { /* nobody answered at all: say so, not "refused" */
             cause = !strcmp(ev->end_reason, "timeout") ? "RECOVERY_ON_TIMER_EXPIRE"
-                                                      : "NETWORK_OUT_OF_ORDER";
+                                                       : "NETWORK_OUT_OF_ORDER";
             by = "network";
             ms_warn(NULL, "no SIP answer from %s (%s)", wc->w->server, ev->end_reason);
         }
@@ -184,9 +184,14 @@ static void on_event(void *ud, const struct ms__sip_event *ev)
         if (ev->status == 180 || ev->status == 183)
             ms__caller_note(&wc->base, MS_HEARD_RINGING, NULL, NULL, false, ev->status);
         break;
-    case MS_SIP_EV_ANSWERED: on_answered(wc, ev); break;
-    case MS_SIP_EV_ENDED: on_ended(wc, ev); break;
-    default: break;
+    case MS_SIP_EV_ANSWERED:
+        on_answered(wc, ev);
+        break;
+    case MS_SIP_EV_ENDED:
+        on_ended(wc, ev);
+        break;
+    default:
+        break;
     }
 }
 
@@ -202,9 +207,13 @@ static int c_press(struct ms__caller *c, char digit, enum ms__press_method m, in
     char d[2] = {digit, 0};
     ms__caller_note(c, MS_HEARD_PRESSED, d, ms__press_method_name(m), false, 0);
     switch (m) {
-    case MS_PRESS_INBAND: return ms__caller_queue_tone(c, digit, duration_ms);
-    case MS_PRESS_INFO: ms__sip_info_dtmf(wc->w->agent, wc->sip, digit, duration_ms); return 0;
-    default: return wc->rtp ? ms__rtp_stream_send_dtmf(wc->rtp, digit, duration_ms) : MS_ESTATE;
+    case MS_PRESS_INBAND:
+        return ms__caller_queue_tone(c, digit, duration_ms);
+    case MS_PRESS_INFO:
+        ms__sip_info_dtmf(wc->w->agent, wc->sip, digit, duration_ms);
+        return 0;
+    default:
+        return wc->rtp ? ms__rtp_stream_send_dtmf(wc->rtp, digit, duration_ms) : MS_ESTATE;
     }
 }
 
@@ -248,13 +257,12 @@ static int make_offer(struct wire_call *wc, bool rfc4733, char *sdp, size_t cap)
 {
     struct ms__wire *w = wc->w;
     struct ms__rtp_stream_cb cb = {.on_dtmf = on_rtp_dtmf};
-    int rc = ms__rtp_stream_open(&wc->rtp, ms_loop_uv(w->cfg.loop), w->local_ip, &w->ports, &cb,
-                                 wc);
+    int rc =
+        ms__rtp_stream_open(&wc->rtp, ms_loop_uv(w->cfg.loop), w->local_ip, &w->ports, &cb, wc);
     if (rc < 0)
         return rc;
     rc = ms__sdp_write_offer(sdp, cap, codecs, 2, rfc4733 ? DTMF_PT : -1, w->local_ip,
-                             ms__rtp_stream_port(wc->rtp), uv_hrtime() / 1000, 1,
-                             MS_SDP_SENDRECV);
+                             ms__rtp_stream_port(wc->rtp), uv_hrtime() / 1000, 1, MS_SDP_SENDRECV);
     return rc < 0 ? rc : 0;
 }
 
@@ -308,14 +316,14 @@ int ms__wire_open(struct ms__wire **out, const struct ms__wire_config *cfg)
     snprintf(w->server, sizeof w->server, "%s", cfg->server);
     snprintf(w->local_ip, sizeof w->local_ip, "%s", cfg->local_ip);
     snprintf(w->record_path, sizeof w->record_path, "%s", cfg->record_path ? cfg->record_path : "");
-    w->ports = (struct ms__rtp_ports){(uint16_t)cfg->rtp_lo, (uint16_t)cfg->rtp_hi,
-                                      (uint16_t)cfg->rtp_lo};
+    w->ports =
+        (struct ms__rtp_ports){(uint16_t)cfg->rtp_lo, (uint16_t)cfg->rtp_hi, (uint16_t)cfg->rtp_lo};
     ms__u64map_init(&w->calls);
     int rc = ms__sound_set_load(&w->sounds, cfg->sound_dirs, cfg->nsound_dirs);
     if (rc < 0)
         goto fail;
-    struct ms__sip_config sc = {.ip = w->local_ip, .port = 0, .udp = true, .tcp = false,
-                                .user_agent = "moonswitch-test"};
+    struct ms__sip_config sc = {
+        .ip = w->local_ip, .port = 0, .udp = true, .tcp = false, .user_agent = "moonswitch-test"};
     if ((rc = ms__sip_agent_start(&w->agent, ms_loop_uv(cfg->loop), &sc, on_event, w)) < 0)
         goto fail;
     *out = w;

@@ -17,13 +17,13 @@ struct ms_config;
 struct ms__wire;
 
 struct ms__wire_config {
-    struct ms_loop *loop;     /* real clock */
-    const char *server;       /* "HOST:PORT" */
-    const char *local_ip;     /* for SIP and RTP, e.g. "127.0.0.1" */
-    int rtp_lo, rtp_hi;       /* the callers' RTP ports */
+    struct ms_loop *loop; /* real clock */
+    const char *server;   /* "HOST:PORT" */
+    const char *local_ip; /* for SIP and RTP, e.g. "127.0.0.1" */
+    int rtp_lo, rtp_hi;   /* the callers' RTP ports */
     const char *const *sound_dirs;
     size_t nsound_dirs;
-    const char *record_path;  /* if set: the first call's received audio as WAV */
+    const char *record_path; /* if set: the first call's received audio as WAV */
 };
 
 int ms__wire_open(struct ms__wire **out, const struct ms__wire_config *cfg);

@@ -40,20 +40,31 @@ static void print_new(struct call_cmd *cc)
         const struct ms__heard *h = &c->heard[cc->printed];
         double t = (double)(h->at_ms - cc->t0) / 1000.0;
         switch (h->kind) {
-        case MS_HEARD_RINGING: printf("%7.2f  ringing\n", t); break;
-        case MS_HEARD_ANSWERED: printf("%7.2f  answered\n", t); break;
-        case MS_HEARD_PROMPT: printf("%7.2f  heard   %s\n", t, h->name); break;
+        case MS_HEARD_RINGING:
+            printf("%7.2f  ringing\n", t);
+            break;
+        case MS_HEARD_ANSWERED:
+            printf("%7.2f  answered\n", t);
+            break;
+        case MS_HEARD_PROMPT:
+            printf("%7.2f  heard   %s\n", t, h->name);
+            break;
         case MS_HEARD_PROMPT_END:
             if (!h->complete)
                 printf("%7.2f  cut     %s\n", t, h->name);
             break;
-        case MS_HEARD_PRESSED: printf("%7.2f  pressed %s (%s)\n", t, h->name, h->detail); break;
-        case MS_HEARD_SENT: printf("%7.2f  said    %s\n", t, h->name); break;
+        case MS_HEARD_PRESSED:
+            printf("%7.2f  pressed %s (%s)\n", t, h->name, h->detail);
+            break;
+        case MS_HEARD_SENT:
+            printf("%7.2f  said    %s\n", t, h->name);
+            break;
         case MS_HEARD_HANGUP:
             printf("%7.2f  hangup  %s by %s", t, h->name, h->detail);
             printf(h->status > 0 ? " (SIP %d)\n" : "\n", h->status);
             break;
-        default: break;
+        default:
+            break;
         }
     }
     fflush(stdout);
@@ -129,12 +140,15 @@ static void usage(FILE *to)
 
 int ms__call_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"server", required_argument, 0, 's'}, {"dtmf", required_argument, 0, 'd'},
-        {"say", required_argument, 0, 'y'},    {"record", required_argument, 0, 'r'},
-        {"for", required_argument, 0, 'f'},    {"from", required_argument, 0, 'o'},
-        {"config", required_argument, 0, 'c'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"server", required_argument, 0, 's'},
+                                         {"dtmf", required_argument, 0, 'd'},
+                                         {"say", required_argument, 0, 'y'},
+                                         {"record", required_argument, 0, 'r'},
+                                         {"for", required_argument, 0, 'f'},
+                                         {"from", required_argument, 0, 'o'},
+                                         {"config", required_argument, 0, 'c'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     struct call_cmd cc = {.seconds = 30};
     const char *server = "127.0.0.1:5060", *record = NULL, *from = "1001";
     const char *config = MS_SOURCE_DIR "/conf/moonswitch.lua";
@@ -142,15 +156,33 @@ int ms__call_main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
         switch (c) {
-        case 's': server = optarg; break;
-        case 'd': cc.dtmf = optarg; break;
-        case 'y': cc.say = optarg; break;
-        case 'r': record = optarg; break;
-        case 'f': cc.seconds = atof(optarg); break;
-        case 'o': from = optarg; break;
-        case 'c': config = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 's':
+            server = optarg;
+            break;
+        case 'd':
+            cc.dtmf = optarg;
+            break;
+        case 'y':
+            cc.say = optarg;
+            break;
+        case 'r':
+            record = optarg;
+            break;
+        case 'f':
+            cc.seconds = atof(optarg);
+            break;
+        case 'o':
+            from = optarg;
+            break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind != argc - 1) {
@@ -169,10 +201,14 @@ int ms__call_main(int argc, char **argv)
     ms_loop_new(&cc.loop, &cc.uv, MS_CLOCK_REAL);
     ms_timer_init(&cc.step, on_step, &cc);
     ms_timer_init(&cc.limit, on_limit, &cc);
-    struct ms__wire_config wc = {.loop = cc.loop, .server = server, .local_ip = "127.0.0.1",
-                                 .rtp_lo = 40000, .rtp_hi = 49999,
+    struct ms__wire_config wc = {.loop = cc.loop,
+                                 .server = server,
+                                 .local_ip = "127.0.0.1",
+                                 .rtp_lo = 40000,
+                                 .rtp_hi = 49999,
                                  .sound_dirs = (const char *const *)cfg.sound_dirs,
-                                 .nsound_dirs = cfg.nsound_dirs, .record_path = record};
+                                 .nsound_dirs = cfg.nsound_dirs,
+                                 .record_path = record};
     int rc = ms__wire_open(&cc.wire, &wc);
     struct ms__sim_dial_opts o = {.destination = argv[optind], .caller = from, .rfc4733 = true};
     cc.t0 = ms_loop_now(cc.loop);

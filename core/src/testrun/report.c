@@ -44,8 +44,8 @@ void ms__report_add(struct ms__report *r, const struct ms__result *res)
         r->passed++;
     else
         r->failed++;
-    printf("%s  %s: %s  (%.1f ms, %.1f s of call time)\n", res->passed ? "PASS" : "FAIL",
-           res->file, res->name, res->wall_ms, (double)res->call_ms / 1000.0);
+    printf("%s  %s: %s  (%.1f ms, %.1f s of call time)\n", res->passed ? "PASS" : "FAIL", res->file,
+           res->name, res->wall_ms, (double)res->call_ms / 1000.0);
     if (!res->passed || (r->verbose && res->message))
         print_indented(res->message ? res->message : "(no message)");
     fflush(stdout);
@@ -55,10 +55,18 @@ static void xml_escaped(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
         default:
             if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
                 fputc(*s, f);

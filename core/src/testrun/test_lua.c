@@ -82,8 +82,8 @@ static int l_dial(lua_State *L)
     return 1;
 }
 
-static const char *const kind_names[] = {"ringing", "answered", "prompt", "prompt_end", "echo",
-                                         "echo_end", "pressed", "sent", "hangup"};
+static const char *const kind_names[] = {"ringing",  "answered", "prompt", "prompt_end", "echo",
+                                         "echo_end", "pressed",  "sent",   "hangup"};
 
 /* caller:heard(i) -> {at=, kind=, name=, detail=, complete=, status=} or nil (1-based) */
 static int l_heard(lua_State *L)
@@ -273,9 +273,15 @@ static int l_wait(lua_State *L)
 static void push_column(lua_State *L, sqlite3_stmt *st, int i)
 {
     switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(st, i)); break;
-    case SQLITE_NULL: lua_pushnil(L); break;
-    default: lua_pushstring(L, (const char *)sqlite3_column_text(st, i)); break;
+    case SQLITE_INTEGER:
+        lua_pushinteger(L, sqlite3_column_int64(st, i));
+        break;
+    case SQLITE_NULL:
+        lua_pushnil(L);
+        break;
+    default:
+        lua_pushstring(L, (const char *)sqlite3_column_text(st, i));
+        break;
     }
 }
 
@@ -296,8 +302,9 @@ static int l_cdr(lua_State *L)
     }
     sqlite3_stmt *st = NULL;
     int n = 0;
-    const char *sql = ctx->engine ? "SELECT * FROM cdr WHERE id = ?"
-                                  : "SELECT * FROM cdr WHERE json_extract(vars, '$.sip_call_id') = ?";
+    const char *sql = ctx->engine
+                          ? "SELECT * FROM cdr WHERE id = ?"
+                          : "SELECT * FROM cdr WHERE json_extract(vars, '$.sip_call_id') = ?";
     sqlite3_busy_timeout(db, 2000);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -349,9 +356,18 @@ static int l_query(lua_State *L)
 }
 
 static const luaL_Reg caller_methods[] = {
-    {"heard", l_heard}, {"count", l_count},   {"press", l_press}, {"send_file", l_send_file},
-    {"hangup", l_hangup}, {"state", l_state}, {"id", l_id},       {"var", l_var},
-    {"sip_call_id", l_sip_call_id}, {"say", l_say}, {"send_tone", l_send_tone}, {"grace", l_grace},
+    {"heard", l_heard},
+    {"count", l_count},
+    {"press", l_press},
+    {"send_file", l_send_file},
+    {"hangup", l_hangup},
+    {"state", l_state},
+    {"id", l_id},
+    {"var", l_var},
+    {"sip_call_id", l_sip_call_id},
+    {"say", l_say},
+    {"send_tone", l_send_tone},
+    {"grace", l_grace},
     {NULL, NULL},
 };
 

@@ -278,17 +278,18 @@ static void collect(const char *path, char ***list, size_t *n, bool top)
 
 static void usage(FILE *to)
 {
-    fprintf(to, "usage: moonswitch test [options] FILES|DIRS\n"
-                "  -c, --config FILE   configuration whose dialplan and sounds are tested\n"
-                "                      (default: %s/conf/moonswitch.lua)\n"
-                "      --junit FILE    also write a JUnit XML report\n"
-                "      --timeout SECS  wall-clock limit per test (default 30; 300 with --wire)\n"
-                "  -v, --verbose       print the transcript of passing tests too\n"
-                "      --log-level L   server log level during tests (default warn)\n"
-                "      --wire HOST:PORT  call a running server over SIP/RTP instead\n"
-                "      --db PATH       with --wire: the server's CDR database, for CDR checks\n"
-                "      --local-ip IP   with --wire: address of the simulated phones (127.0.0.1)\n"
-                "      --rtp-ports L-H with --wire: their RTP ports (40000-49999)\n",
+    fprintf(to,
+            "usage: moonswitch test [options] FILES|DIRS\n"
+            "  -c, --config FILE   configuration whose dialplan and sounds are tested\n"
+            "                      (default: %s/conf/moonswitch.lua)\n"
+            "      --junit FILE    also write a JUnit XML report\n"
+            "      --timeout SECS  wall-clock limit per test (default 30; 300 with --wire)\n"
+            "  -v, --verbose       print the transcript of passing tests too\n"
+            "      --log-level L   server log level during tests (default warn)\n"
+            "      --wire HOST:PORT  call a running server over SIP/RTP instead\n"
+            "      --db PATH       with --wire: the server's CDR database, for CDR checks\n"
+            "      --local-ip IP   with --wire: address of the simulated phones (127.0.0.1)\n"
+            "      --rtp-ports L-H with --wire: their RTP ports (40000-49999)\n",
             MS_SOURCE_DIR);
 }
 
@@ -318,13 +319,17 @@ struct options {
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, 0, 'c'},  {"junit", required_argument, 0, 'j'},
-        {"timeout", required_argument, 0, 't'}, {"verbose", no_argument, 0, 'v'},
-        {"log-level", required_argument, 0, 'l'}, {"help", no_argument, 0, 'h'},
-        {"wire", required_argument, 0, 'w'},      {"db", required_argument, 0, 'd'},
-        {"local-ip", required_argument, 0, 'i'},  {"rtp-ports", required_argument, 0, 'r'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                         {"junit", required_argument, 0, 'j'},
+                                         {"timeout", required_argument, 0, 't'},
+                                         {"verbose", no_argument, 0, 'v'},
+                                         {"log-level", required_argument, 0, 'l'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"wire", required_argument, 0, 'w'},
+                                         {"db", required_argument, 0, 'd'},
+                                         {"local-ip", required_argument, 0, 'i'},
+                                         {"rtp-ports", required_argument, 0, 'r'},
+                                         {0, 0, 0, 0}};
     *o = (struct options){.config = MS_SOURCE_DIR "/conf/moonswitch.lua",
                           .log_level = "warn",
                           .local_ip = "127.0.0.1",
@@ -334,17 +339,39 @@ static int parse(int argc, char **argv, struct options *o)
     int c;
     while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': o->config = optarg; break;
-        case 'j': o->junit = optarg; break;
-        case 't': o->timeout = atof(optarg); break;
-        case 'v': o->verbose = true; break;
-        case 'l': o->log_level = optarg; break;
-        case 'w': o->wire = optarg; break;
-        case 'd': o->db = optarg; break;
-        case 'i': o->local_ip = optarg; break;
-        case 'r': o->rtp_ports = optarg; break;
-        case 'h': usage(stdout); return 1;
-        default: usage(stderr); return 2;
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'j':
+            o->junit = optarg;
+            break;
+        case 't':
+            o->timeout = atof(optarg);
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
+        case 'l':
+            o->log_level = optarg;
+            break;
+        case 'w':
+            o->wire = optarg;
+            break;
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'i':
+            o->local_ip = optarg;
+            break;
+        case 'r':
+            o->rtp_ports = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 1;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind >= argc) {
@@ -440,10 +467,13 @@ static int main_wire(struct runner *r, const struct options *o, struct ms_config
     r->ctx.db_path = o->db;
     uv_loop_init(&r->uv);
     ms_loop_new(&r->ctx.loop, &r->uv, MS_CLOCK_REAL);
-    struct ms__wire_config wc = {
-        .loop = r->ctx.loop, .server = o->wire, .local_ip = o->local_ip,
-        .rtp_lo = ports.rtp_lo, .rtp_hi = ports.rtp_hi,
-        .sound_dirs = (const char *const *)cfg->sound_dirs, .nsound_dirs = cfg->nsound_dirs};
+    struct ms__wire_config wc = {.loop = r->ctx.loop,
+                                 .server = o->wire,
+                                 .local_ip = o->local_ip,
+                                 .rtp_lo = ports.rtp_lo,
+                                 .rtp_hi = ports.rtp_hi,
+                                 .sound_dirs = (const char *const *)cfg->sound_dirs,
+                                 .nsound_dirs = cfg->nsound_dirs};
     int rc = ms__wire_open(&r->ctx.wire, &wc);
     if (rc == 0 && (rc = open_lua(r)) == 0) {
         char **files = NULL;

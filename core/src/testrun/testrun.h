@@ -32,8 +32,8 @@ struct ms__testctx {
     struct ms__engine *engine; /* in-process */
     struct ms__wire *wire;     /* over the wire */
     struct ms_loop *loop;
-    const char *db_path;       /* the CDR database, or NULL (wire without --db) */
-    uint64_t notified;         /* bumped whenever a simulated caller's transcript grows */
+    const char *db_path; /* the CDR database, or NULL (wire without --db) */
+    uint64_t notified;   /* bumped whenever a simulated caller's transcript grows */
 };
 
 /* Registers moonswitch.testing.core (C) in L's preload table. */
