@@ -227,6 +227,19 @@ static int l_play(lua_State *L)
     return ms__script_wait(L, s);
 }
 
+/* Completes a result table at the top of the coroutine with its reason (and the
+ * terminator key, if any) and resumes the script with it. */
+static void resume_with_reason(struct ms_script *s, const char *reason, char terminator)
+{
+    lua_pushstring(s->co, reason);
+    lua_setfield(s->co, -2, "reason");
+    if (terminator) {
+        lua_pushlstring(s->co, &terminator, 1);
+        lua_setfield(s->co, -2, "terminator");
+    }
+    ms__script_resume(s, 1);
+}
+
 static void record_done(void *ud, const struct ms_record_result *r)
 {
     struct ms_script *s = ud;
@@ -240,13 +253,7 @@ static void record_done(void *ud, const struct ms_record_result *r)
     lua_setfield(co, -2, "path");
     lua_pushnumber(co, (lua_Number)r->duration_ms / 1000.0);
     lua_setfield(co, -2, "duration");
-    lua_pushstring(co, r->reason);
-    lua_setfield(co, -2, "reason");
-    if (r->terminator) {
-        lua_pushlstring(co, &r->terminator, 1);
-        lua_setfield(co, -2, "terminator");
-    }
-    ms__script_resume(s, 1);
+    resume_with_reason(s, r->reason, r->terminator);
 }
 
 /* call:record(path, {max_seconds=, silence_seconds=, terminators=, beep=, format=, trim=})
@@ -393,13 +400,7 @@ static void collect_done(void *ud, const struct ms_collect_result *r)
     lua_createtable(co, 0, 3);
     lua_pushstring(co, r->digits);
     lua_setfield(co, -2, "digits");
-    lua_pushstring(co, r->reason);
-    lua_setfield(co, -2, "reason");
-    if (r->terminator) {
-        lua_pushlstring(co, &r->terminator, 1);
-        lua_setfield(co, -2, "terminator");
-    }
-    ms__script_resume(s, 1);
+    resume_with_reason(s, r->reason, r->terminator);
 }
 
 /* call:_collect{prompt=, min=, max=, timeout=, inter_digit=, terminators=, flush=}:

@@ -401,6 +401,23 @@ static void free_files(char **files, size_t n)
     free(files);
 }
 
+/* Opens the test Lua state, runs every file the arguments name, closes it. */
+static int run_files(struct runner *r, int argc, char **argv)
+{
+    int rc = open_lua(r);
+    if (rc == 0) {
+        char **files = NULL;
+        size_t n = 0;
+        collect_args(argc, argv, &files, &n);
+        run_all(r, files, n);
+        free_files(files, n);
+    }
+    if (r->L)
+        lua_close(r->L);
+    r->L = NULL;
+    return rc;
+}
+
 /* In-process: the configured dialplan on an engine, on a virtual clock. */
 static int main_inprocess(struct runner *r, struct ms_config *cfg, int argc, char **argv)
 {
@@ -417,18 +434,12 @@ static int main_inprocess(struct runner *r, struct ms_config *cfg, int argc, cha
     uv_loop_init(&r->uv);
     ms_loop_new(&r->ctx.loop, &r->uv, MS_CLOCK_VIRTUAL);
     int rc = ms__engine_open(&r->ctx.engine, cfg, r->ctx.loop);
-    if (rc == 0 && (rc = open_lua(r)) == 0) {
+    if (rc == 0) {
         ms__engine_on_call_done(r->ctx.engine, on_call_done, &r->ctx);
-        char **files = NULL;
-        size_t n = 0;
-        collect_args(argc, argv, &files, &n);
-        run_all(r, files, n);
-        free_files(files, n);
+        rc = run_files(r, argc, argv);
     } else {
         fprintf(stderr, "moonswitch test: cannot start: %s\n", ms_strerror(rc));
     }
-    if (r->L)
-        lua_close(r->L);
     if (r->ctx.engine)
         ms__engine_close(r->ctx.engine);
     ms_loop_close(r->ctx.loop);
@@ -475,18 +486,11 @@ static int main_wire(struct runner *r, const struct options *o, struct ms_config
                                  .sound_dirs = (const char *const *)cfg->sound_dirs,
                                  .nsound_dirs = cfg->nsound_dirs};
     int rc = ms__wire_open(&r->ctx.wire, &wc);
-    if (rc == 0 && (rc = open_lua(r)) == 0) {
-        char **files = NULL;
-        size_t n = 0;
-        collect_args(argc, argv, &files, &n);
-        run_all(r, files, n);
-        free_files(files, n);
-    } else {
+    if (rc == 0)
+        rc = run_files(r, argc, argv);
+    else
         fprintf(stderr, "moonswitch test: cannot start the simulated phones: %s\n",
                 ms_strerror(rc));
-    }
-    if (r->L)
-        lua_close(r->L);
     bool closed = r->ctx.wire == NULL;
     if (r->ctx.wire)
         ms__wire_close(r->ctx.wire, wire_closed, &closed);
