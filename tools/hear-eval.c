@@ -1,6 +1,6 @@
 /* hear-eval: measures the prompt recogniser (core/src/hear/) on simulated calls.
  *
- *   hear-eval [-n PROMPTS] [-m CHANNELS] [-s SEED] [-d DIR]... [-v | -c CHANNEL]
+ *   hear-eval [-n PROMPTS] [-m CHANNELS] [-s SEED] [-t STALL%] [-d DIR]... [-v | -c CHANNEL]
  *
  * Renders PROMPTS known prompts with flite (a fixed list of IVR phrases, then
  * generated "for DEPT, press DIGIT" variants), adds every *.wav of each DIR (name =
@@ -11,9 +11,13 @@
  * same prompt twice back to back, an unknown prompt (many share words or a
  * beginning with known ones), the caller's voice echoed (alone at -10..-25 dB, or at -15..-30 dB
  * over a prompt), gaps of 0 (back to back) to 1.5 s; in 20% of calls the jitter
- * buffer slips once inside a prompt (20 ms repeated or dropped). Reports accuracy (START with
- * the right name in order and start within 40 ms), false accepts, the complete
- * flag, latency (report time - true start), and CPU per 20 ms frame.
+ * buffer slips once inside a prompt (20 ms repeated or dropped); in STALL% of calls
+ * (default 30) a stall of 100-500 ms inside a known prompt: of the sender (silence,
+ * then the prompt goes on where it stopped) or of the receiver (no frames: at_ms
+ * jumps, and 0 .. the stall's length of the audio that came meanwhile is lost). Reports
+ * accuracy (START with the right name in order and start within 40 ms), false
+ * accepts, the complete flag (also of the stalled prompts), latency (report time -
+ * true start), how late a cut is reported, and CPU per 20 ms frame.
  */
 #include "hear/hear.h"
 #include "hear_sim.h"
@@ -130,6 +134,12 @@ struct truth {
     uint64_t start_ms, end_ms;
     bool complete;
     bool matched;
+    int stall; /* 0 none, 1 a stall in it, 2 in its first 0.6 s of audio */
+};
+
+struct jump { /* the receiver stalled: frames from sample `at` on come `ms` later */
+    size_t at;
+    uint64_t ms;
 };
 
 enum other_kind { O_SHARED, O_UNKNOWN, O_ECHO, O_KINDS };
@@ -145,8 +155,12 @@ struct totals {
     size_t items, cut_items, correct, cut_correct, missed, false_accepts, order_errors;
     size_t others[O_KINDS], fa_other[O_KINDS];
     size_t complete_ok, complete_bad, end_far, slips;
+    size_t stalls, stalls_early, stalled_heard, stalled_early_heard, stalled_complete;
+    double *cut_delay; /* END of a cut one: report time - true end, ms */
+    size_t n_cut_delay;
     size_t frames;
-    double cpu_s;
+    double cpu_s, frame_max_us; /* CPU of the slowest frame (plus two clock reads) */
+    size_t frames_slow;         /* frames that took over 200 us */
     double *lat_long, *lat_all, *lat_audible, *start_err;
     size_t n_long, n_all, n_audible, n_err, cap_lat;
     uint64_t hops, key_hits, hyps_made, hyps_evals, hyps_max, hyps_full;
@@ -154,8 +168,8 @@ struct totals {
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: hear-eval [-n PROMPTS] [-m CHANNELS] [-s SEED] [-d DIR]... "
-                    "[-v | -c CHANNEL]\n");
+    fprintf(stderr, "usage: hear-eval [-n PROMPTS] [-m CHANNELS] [-s SEED] [-t STALL%%] "
+                    "[-d DIR]... [-v | -c CHANNEL]\n");
     return 2;
 }
 
@@ -210,9 +224,87 @@ static int load_dir(const char *dir, struct library *lib, size_t cap)
     return 0;
 }
 
+static double cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+}
+
+/* Feeds the stream to a second listener, timing each frame (the clock reads would
+ * weigh on the average: that is measured around the whole stream). */
+static void time_frames(const struct ms__hear_set *set, const struct sim_buf *b,
+                        const struct jump *jump, struct totals *t)
+{
+    static struct sim_events ev;
+    memset(&ev, 0, sizeof(ev));
+    struct ms__hear *h;
+    if (ms__hear_new(&h, set, sim_on_event, &ev) < 0)
+        abort();
+    for (size_t at = 0; at + SIM_FRAME <= b->n; at += SIM_FRAME) {
+        double a = cpu_us();
+        ms__hear_feed(h, &b->pcm[at], SIM_FRAME, at / 8 + (at >= jump->at ? jump->ms : 0));
+        double us = cpu_us() - a;
+        t->frame_max_us = us > t->frame_max_us ? us : t->frame_max_us;
+        t->frames_slow += us > 200;
+    }
+    ms__hear_free(h);
+}
+
+/* Shifts what starts or ends at or after sample `at` by d ms. */
+static void shift_after(struct truth *truth, size_t nt, struct other *other, size_t no, size_t at,
+                        long d)
+{
+    for (size_t j = 0; j < nt; j++) {
+        if (truth[j].start_ms * 8 >= at)
+            truth[j].start_ms += d;
+        if (truth[j].end_ms * 8 >= at)
+            truth[j].end_ms += d;
+    }
+    for (size_t o = 0; o < no; o++) {
+        if (other[o].start_ms * 8 >= at)
+            other[o].start_ms += d;
+        if (other[o].end_ms * 8 >= at)
+            other[o].end_ms += d;
+    }
+}
+
+/* A stall inside a known prompt: of the sender (a gap of silence) or of the
+ * receiver (a jump in time, and maybe audio lost after it). */
+static void stall(const struct library *lib, struct sim_buf *b, struct truth *truth, size_t nt,
+                  struct other *other, size_t no, struct sim_rng *r, struct totals *t,
+                  struct jump *jump, bool verbose)
+{
+    struct truth *tr = &truth[sim_range(r, 0, nt - 1)];
+    unsigned lead = lib->known[tr->sound].lead_ms;
+    size_t from = (size_t)tr->start_ms * 8, to = (size_t)tr->end_ms * 8;
+    size_t audible = from + (lead + 20) * 8; /* not in its leading silence: that moves its start */
+    if (audible + 800 >= to)
+        return;
+    size_t at = (audible + (size_t)((double)(to - 800 - audible) * sim_uniform(r))) / 160 * 160;
+    size_t gap = sim_range(r, 5, 25) * 160, lost = 0;
+    bool receiver = sim_rand(r) & 1;
+    if (receiver)
+        lost = sim_range(r, 0, gap / 160) * 160;
+    if (at + lost + 800 > to)
+        lost = 0;
+    if (at <= from || at >= to || sim_stall(b, at, receiver ? 0 : gap, lost) < 0)
+        return;
+    if (receiver)
+        *jump = (struct jump){at, gap / 8};
+    long d = ((long)gap - (long)lost) / 8;
+    tr->stall = at < from + (lead + 600) * 8 ? 2 : 1;
+    t->stalls++;
+    t->stalls_early += tr->stall == 2;
+    if (verbose)
+        printf("  %s stall in %s at %zu: %zu ms, %zu ms lost\n", receiver ? "receiver" : "sender",
+               lib->known[tr->sound].name, at / 8, gap / 8, lost / 8);
+    shift_after(truth, nt, other, no, at, d);
+}
+
 /* One simulated call: builds the stream, feeds it, scores the events. */
 static void channel(const struct library *lib, const struct ms__hear_set *set, struct sim_rng *r,
-                    struct totals *t, bool verbose)
+                    struct totals *t, double stall_p, bool verbose)
 {
     struct sim_buf b = {0};
     struct truth truth[32];
@@ -230,7 +322,7 @@ static void channel(const struct library *lib, const struct ms__hear_set *set, s
             for (int rep = 0; rep < reps; rep++) {
                 bool cut = reps == 1 && sim_uniform(r) < 0.15;
                 size_t len = cut ? (size_t)(s->n * (0.3 + 0.4 * sim_uniform(r))) : s->n;
-                truth[nt] = (struct truth){k, b.n / 8, (b.n + len) / 8, !cut, false};
+                truth[nt] = (struct truth){k, b.n / 8, (b.n + len) / 8, !cut, false, 0};
                 nt++;
                 size_t at = b.n;
                 sim_append(&b, s->pcm, len, level);
@@ -270,20 +362,12 @@ static void channel(const struct library *lib, const struct ms__hear_set *set, s
             if (verbose)
                 printf("  slip %+ld ms at %zu\n", d, at / 8);
             t->slips++;
-            for (size_t j = 0; j < nt; j++) {
-                if (truth[j].start_ms * 8 >= at)
-                    truth[j].start_ms += d;
-                if (truth[j].end_ms * 8 >= at)
-                    truth[j].end_ms += d;
-            }
-            for (size_t o = 0; o < no; o++) {
-                if (other[o].start_ms * 8 >= at)
-                    other[o].start_ms += d;
-                if (other[o].end_ms * 8 >= at)
-                    other[o].end_ms += d;
-            }
+            shift_after(truth, nt, other, no, at, d);
         }
     }
+    struct jump jump = {0, 0};
+    if (nt > 0 && sim_uniform(r) < stall_p)
+        stall(lib, &b, truth, nt, other, no, r, t, &jump, verbose);
     sim_channel(&b, sim_uniform(r) < 0.5 ? MS_CODEC_PCMU : MS_CODEC_PCMA, 0.01, r);
     if (!set) {
         sim_buf_free(&b);
@@ -295,11 +379,9 @@ static void channel(const struct library *lib, const struct ms__hear_set *set, s
     struct ms__hear *h;
     if (ms__hear_new(&h, set, sim_on_event, &ev) < 0)
         abort();
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-    sim_feed(h, &ev, &b, 0);
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-    t->cpu_s += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    double c0 = cpu_us();
+    sim_feed_jump(h, &ev, &b, 0, jump.at, jump.ms);
+    t->cpu_s += (cpu_us() - c0) * 1e-6;
     t->frames += b.n / SIM_FRAME;
     struct ms__hear_stats st;
     ms__hear_get_stats(h, &st);
@@ -311,6 +393,7 @@ static void channel(const struct library *lib, const struct ms__hear_set *set, s
     if (st.hyps_max > t->hyps_max)
         t->hyps_max = st.hyps_max;
     ms__hear_free(h);
+    time_frames(set, &b, &jump, t);
     if (verbose) {
         for (size_t j = 0; j < nt; j++)
             printf("  truth %s %llu..%llu%s\n", lib->known[truth[j].sound].name,
@@ -368,6 +451,8 @@ static void channel(const struct library *lib, const struct ms__hear_set *set, s
             t->correct++;
         else
             t->cut_correct++;
+        t->stalled_heard += truth[j].stall != 0;
+        t->stalled_early_heard += truth[j].stall == 2;
         for (size_t q = i + 1; q < ev.n; q++) {
             const struct ms__hear_event *f = &ev.e[q].ev;
             if (f->kind != MS__HEAR_END || f->start_ms != e->start_ms ||
@@ -377,6 +462,10 @@ static void channel(const struct library *lib, const struct ms__hear_set *set, s
                 t->complete_ok++;
             else
                 t->complete_bad++;
+            if (truth[j].stall && f->complete == truth[j].complete)
+                t->stalled_complete++;
+            if (!truth[j].complete && !f->complete && t->n_cut_delay < t->cap_lat)
+                t->cut_delay[t->n_cut_delay++] = (double)ev.e[q].at_ms - (double)truth[j].end_ms;
             long long de = (long long)f->end_ms - (long long)truth[j].end_ms;
             if (de < -60 || de > 60)
                 t->end_far++;
@@ -395,8 +484,9 @@ static void channel(const struct library *lib, const struct ms__hear_set *set, s
         if (!truth[j].matched) {
             t->missed++;
             if (verbose)
-                printf("  MISSED %s start %llu %s\n", lib->known[truth[j].sound].name,
-                       (unsigned long long)truth[j].start_ms, truth[j].complete ? "" : "(cut)");
+                printf("  MISSED %s start %llu %s%s\n", lib->known[truth[j].sound].name,
+                       (unsigned long long)truth[j].start_ms, truth[j].complete ? "" : "(cut)",
+                       truth[j].stall ? " (stalled)" : "");
         }
     }
     sim_buf_free(&b);
@@ -432,6 +522,14 @@ static void report(const struct totals *t, size_t n_sounds, size_t channels)
         printf("  false accepts on %s: %zu of %zu\n", other_name[k], t->fa_other[k], t->others[k]);
     printf("END complete flag right %zu, wrong %zu; end time off by >60 ms: %zu\n", t->complete_ok,
            t->complete_bad, t->end_far);
+    printf("stalls %zu: stalled prompts heard %zu (stalled in their first 0.6 s of audio: %zu of "
+           "%zu), with the right END (complete or cut) %zu\n",
+           t->stalls, t->stalled_heard, t->stalled_early_heard, t->stalls_early,
+           t->stalled_complete);
+    printf("cut END reported after the audio stopped: median %.0f ms, p95 %.0f ms, max %.0f ms "
+           "(n=%zu)\n",
+           pct(t->cut_delay, t->n_cut_delay, 0.5), pct(t->cut_delay, t->n_cut_delay, 0.95),
+           pct(t->cut_delay, t->n_cut_delay, 1.0), t->n_cut_delay);
     printf("latency, sounds > 1 s: median %.0f ms, p95 %.0f ms (n=%zu); from their first "
            "audible sample: median %.0f ms, p95 %.0f ms\n",
            pct(t->lat_long, t->n_long, 0.5), pct(t->lat_long, t->n_long, 0.95), t->n_long,
@@ -441,8 +539,10 @@ static void report(const struct totals *t, size_t n_sounds, size_t channels)
     printf("start_ms error: median %.0f ms, p95 %.0f ms, max %.0f ms\n",
            pct(t->start_err, t->n_err, 0.5), pct(t->start_err, t->n_err, 0.95),
            pct(t->start_err, t->n_err, 1.0));
-    printf("CPU: %.2f us per 20 ms frame (%.3f%% of a core per caller)\n",
-           t->cpu_s * 1e6 / (double)t->frames, t->cpu_s * 1e6 / (double)t->frames / 200.0);
+    printf("CPU: %.2f us per 20 ms frame (%.3f%% of a core per caller); slowest frame %.0f us, "
+           "%zu frames over 200 us\n",
+           t->cpu_s * 1e6 / (double)t->frames, t->cpu_s * 1e6 / (double)t->frames / 200.0,
+           t->frame_max_us, t->frames_slow);
     printf("per 10 ms hop: %.2f index entries looked at, %.3f hypotheses made, %.2f compares; "
            "most hypotheses at once %llu; candidates dropped for room %llu\n",
            (double)t->key_hits / (double)t->hops, (double)t->hyps_made / (double)t->hops,
@@ -454,6 +554,7 @@ int main(int argc, char **argv)
 {
     size_t n_prompts = N_KNOWN_TEXT, channels = 200;
     uint64_t seed = 1;
+    double stall_p = 0.3;
     bool verbose = false;
     long only = -1; /* -c: details of this channel only */
     const char *dirs[8];
@@ -467,6 +568,8 @@ int main(int argc, char **argv)
             channels = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && strcmp(argv[i], "-s") == 0)
             seed = strtoull(argv[++i], NULL, 10);
+        else if (i + 1 < argc && strcmp(argv[i], "-t") == 0)
+            stall_p = strtod(argv[++i], NULL) / 100.0;
         else if (i + 1 < argc && strcmp(argv[i], "-c") == 0)
             only = strtol(argv[++i], NULL, 10);
         else if (i + 1 < argc && strcmp(argv[i], "-d") == 0 && n_dirs < 8)
@@ -531,6 +634,7 @@ int main(int argc, char **argv)
     t.lat_all = calloc(t.cap_lat, sizeof(double));
     t.lat_audible = calloc(t.cap_lat, sizeof(double));
     t.start_err = calloc(t.cap_lat, sizeof(double));
+    t.cut_delay = calloc(t.cap_lat, sizeof(double));
     for (size_t i = 0; i < lib.n_known; i++) {
         const struct sim_buf *p = &lib.known[i].pcm;
         size_t k = 0;
@@ -545,10 +649,10 @@ int main(int argc, char **argv)
             printf("channel %zu\n", c);
         if (only >= 0 && !v1) { /* same random draws, no feeding */
             struct totals skip = {0};
-            channel(&lib, NULL, &r, &skip, false);
+            channel(&lib, NULL, &r, &skip, stall_p, false);
             continue;
         }
-        channel(&lib, set, &r, &t, v1);
+        channel(&lib, set, &r, &t, stall_p, v1);
     }
     report(&t, lib.n_known, channels);
 
@@ -566,6 +670,7 @@ int main(int argc, char **argv)
     free(t.lat_all);
     free(t.lat_audible);
     free(t.start_err);
+    free(t.cut_delay);
     unregister_cmu_us_kal(v);
     return 0;
 }

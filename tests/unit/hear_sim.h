@@ -3,8 +3,9 @@
  *
  * Speech comes from flite (voice kal, 8 kHz); a "caller" voice is kal sped up and
  * pitched up by resampling. A stream is built sample by sample (silences, sounds at
- * a gain, echo mixed in), then passed through the channel: G.711 encode/decode per
- * 20 ms frame, lost frames concealed by silence or by repeating the previous frame.
+ * a gain, echo mixed in, jitter-buffer slips, stalls: a gap of silence with or
+ * without audio lost after it), then passed through the channel: G.711 encode/decode
+ * per 20 ms frame, lost frames concealed by silence or by repeating the previous frame.
  * Events from the listener are collected with the stream time at which they came.
  *
  * struct sim_buf: owns its malloc'd pcm (sim_buf_free). Not thread-safe.
@@ -97,6 +98,25 @@ static inline int sim_slip(struct sim_buf *b, size_t at, bool insert)
     memmove(&b->pcm[at + SIM_FRAME], &b->pcm[at], (b->n - at) * sizeof(int16_t));
     memcpy(&b->pcm[at], &b->pcm[at - SIM_FRAME], SIM_FRAME * sizeof(int16_t));
     b->n += SIM_FRAME;
+    return 0;
+}
+
+/* A stall at sample `at` (the sender or the receiver stopped for a while): `gap`
+ * samples of silence inserted there (nothing was received), and the `lost` samples
+ * of audio that followed dropped (the jitter buffer discarded a burst), so the audio
+ * resumes where it stopped (lost 0) or further on. lost is limited to what remains.
+ * 0 or -1. */
+static inline int sim_stall(struct sim_buf *b, size_t at, size_t gap, size_t lost)
+{
+    if (at > b->n)
+        return -1;
+    if (lost > b->n - at)
+        lost = b->n - at;
+    if (sim_reserve(b, b->n + gap) < 0)
+        return -1;
+    memmove(&b->pcm[at + gap], &b->pcm[at + lost], (b->n - at - lost) * sizeof(int16_t));
+    memset(&b->pcm[at], 0, gap * sizeof(int16_t));
+    b->n = b->n + gap - lost;
     return 0;
 }
 
@@ -206,17 +226,25 @@ static inline void sim_on_event(void *ud, const struct ms__hear_event *ev)
     }
 }
 
-/* Feeds the whole buffer as 20 ms frames from time t0_ms, then finishes. */
-static inline void sim_feed(struct ms__hear *h, struct sim_events *ev, const struct sim_buf *b,
-                            uint64_t t0_ms)
+/* Feeds the whole buffer as 20 ms frames from time t0_ms, then finishes. From
+ * sample jump_at on, frames come jump_ms later (the receiver stalled: no audio for
+ * jump_ms, see sim_receiver_stall); jump_ms 0: none. */
+static inline void sim_feed_jump(struct ms__hear *h, struct sim_events *ev, const struct sim_buf *b,
+                                 uint64_t t0_ms, size_t jump_at, uint64_t jump_ms)
 {
     for (size_t at = 0; at + SIM_FRAME <= b->n; at += SIM_FRAME) {
-        uint64_t t = t0_ms + at / 8;
+        uint64_t t = t0_ms + at / 8 + (at >= jump_at ? jump_ms : 0);
         ev->now_ms = t + 20;
         ms__hear_feed(h, &b->pcm[at], SIM_FRAME, t);
     }
-    ev->now_ms = t0_ms + b->n / 8;
+    ev->now_ms = t0_ms + b->n / 8 + jump_ms;
     ms__hear_finish(h, ev->now_ms);
+}
+
+static inline void sim_feed(struct ms__hear *h, struct sim_events *ev, const struct sim_buf *b,
+                            uint64_t t0_ms)
+{
+    sim_feed_jump(h, ev, b, t0_ms, 0, 0);
 }
 
 #endif

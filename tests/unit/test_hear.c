@@ -211,6 +211,46 @@ static void scene_play(struct scene *s, const char *name, double frac)
     sim_append(&s->b, p->pcm, len, s->gain);
 }
 
+/* A stall `into_ms` after the start of truth item i: gap_ms of silence inserted,
+ * then lost_ms of the audio that followed dropped; what comes later moves. */
+static void scene_stall(struct scene *s, size_t i, size_t into_ms, size_t gap_ms, size_t lost_ms)
+{
+    size_t at = (size_t)(s->truth[i].start_ms + into_ms) * 8;
+    if (sim_stall(&s->b, at, gap_ms * 8, lost_ms * 8) < 0)
+        abort();
+    long d = (long)gap_ms - (long)lost_ms;
+    for (size_t j = 0; j < s->nt; j++) {
+        if (s->truth[j].start_ms * 8 >= at)
+            s->truth[j].start_ms += d;
+        if (s->truth[j].end_ms * 8 >= at)
+            s->truth[j].end_ms += d;
+    }
+}
+
+/* The END of the occurrence reported with this START (index), or NULL. */
+static const struct ms__hear_event *end_of(const struct scene *s, size_t start, size_t *at_ms)
+{
+    const struct ms__hear_event *e = &s->ev.e[start].ev;
+    for (size_t j = start + 1; j < s->ev.n; j++) {
+        const struct ms__hear_event *f = &s->ev.e[j].ev;
+        if (f->kind == MS__HEAR_END && f->start_ms == e->start_ms &&
+            strcmp(f->name, e->name) == 0) {
+            *at_ms = s->ev.e[j].at_ms;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* The k-th START. */
+static size_t start_index(const struct scene *s, size_t k)
+{
+    for (size_t i = 0; i < s->ev.n; i++)
+        if (s->ev.e[i].ev.kind == MS__HEAR_START && k-- == 0)
+            return i;
+    return s->ev.n;
+}
+
 /* Audio that must not be reported. */
 static void scene_other(struct scene *s, const struct sim_buf *p, double db)
 {
@@ -402,7 +442,7 @@ static void test_every_digit(void)
     struct scene s;
     scene_init(&s, 99, 0);
     for (int d = 9; d >= 1; d--) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof(name), "digits/%d", d);
         for (size_t i = 0; i < N_SPEECH; i++)
             if (strcmp(speech[i].name, name) == 0)
@@ -580,6 +620,86 @@ static void test_frame_slip(void)
     }
 }
 
+/* Stalls: the sender or the receiver stopped for a while, so a gap of silence
+ * (100 ms .. 1.4 s) lies inside a prompt, which then goes on where it stopped or
+ * further on (audio lost), even before it was identified. Not a cut: heard to its
+ * end, at its real end. */
+static void test_stall_not_cut(void)
+{
+    static const struct {
+        const char *name;
+        size_t into, gap, lost; /* ms */
+    } cases[] = {
+        {"demo/hold", 1500, 100, 0},    {"demo/hold", 2200, 300, 0},
+        {"demo/hold", 1000, 500, 200},  {"demo/hold", 2600, 400, 400}, /* all lost */
+        {"demo/hold", 1800, 200, 240},  {"demo/hold", 3000, 1400, 0},
+        {"demo/hold", 500, 300, 0},     {"demo/hold", 400, 250, 100}, /* before START */
+        {"demo/welcome", 600, 300, 0},  {"demo/welcome", 700, 200, 160},
+        {"demo/sales", 900, 300, 0},    {"tone/steps", 500, 300, 60},
+        {"music/loop", 1900, 300, 100}, {"demo/welcome", 1100, 150, 0},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct scene s;
+        scene_init(&s, 200 + k, -6);
+        scene_play(&s, cases[k].name, 1);
+        scene_gap(&s, 300);
+        scene_play(&s, "demo/goodbye", 1);
+        scene_stall(&s, 0, lead_ms(pcm_of(cases[k].name)) + cases[k].into, cases[k].gap,
+                    cases[k].lost);
+        scene_run(&s, k % 2 ? MS_CODEC_PCMA : MS_CODEC_PCMU, 0.01);
+        CHECK(scene_ok(&s, MAX_LATENCY + cases[k].gap));
+        size_t at;
+        const struct ms__hear_event *end = end_of(&s, start_index(&s, 0), &at);
+        CHECK(end && end->complete);
+        CHECK(near(end->end_ms, s.truth[0].end_ms, 40));
+        sim_buf_free(&s.b);
+    }
+}
+
+/* A real cut (barge-in) is still one, at the point the audio stopped: reported once
+ * the silence outlasts a stall (1.5 s), or soon after other audio began. */
+static void test_stall_or_cut(void)
+{
+    struct scene s;
+    size_t at;
+    const struct ms__hear_event *e;
+    /* cut, then silence */
+    scene_init(&s, 300, -6);
+    scene_play(&s, "demo/hold", 0.4);
+    scene_gap(&s, 2500);
+    scene_play(&s, "demo/goodbye", 1);
+    scene_run(&s, MS_CODEC_PCMU, 0.0);
+    CHECK(scene_ok(&s, MAX_LATENCY));
+    e = end_of(&s, start_index(&s, 0), &at);
+    CHECK(e && !e->complete && near(e->end_ms, s.truth[0].end_ms, 20));
+    CHECK(at >= s.truth[0].end_ms + 1400 && at <= s.truth[0].end_ms + 1700);
+    sim_buf_free(&s.b);
+    /* cut, a pause, another prompt */
+    scene_init(&s, 301, -6);
+    scene_play(&s, "demo/hold", 0.55);
+    scene_gap(&s, 300);
+    scene_play(&s, "demo/welcome", 1);
+    scene_run(&s, MS_CODEC_PCMA, 0.0);
+    CHECK(scene_ok(&s, MAX_LATENCY));
+    e = end_of(&s, start_index(&s, 0), &at);
+    CHECK(e && !e->complete && near(e->end_ms, s.truth[0].end_ms, 20));
+    CHECK(at <= s.truth[1].start_ms + lead_ms(pcm_of("demo/welcome")) + 400);
+    sim_buf_free(&s.b);
+    /* a stall, then a cut and a long silence; the same before START */
+    for (int early = 0; early <= 1; early++) {
+        scene_init(&s, 302 + (uint64_t)early, -6);
+        scene_play(&s, "demo/hold", early ? 0.25 : 0.7);
+        scene_gap(&s, 2000);
+        scene_play(&s, "demo/goodbye", 1);
+        scene_stall(&s, 0, early ? 400 : 1200, 300, early ? 0 : 100);
+        scene_run(&s, MS_CODEC_PCMU, 0.0);
+        CHECK(scene_ok(&s, MAX_LATENCY));
+        e = end_of(&s, start_index(&s, 0), &at);
+        CHECK(e && !e->complete && near(e->end_ms, s.truth[0].end_ms, 20));
+        sim_buf_free(&s.b);
+    }
+}
+
 static void feed_frames(struct ms__hear *h, struct sim_events *ev, const struct sim_buf *b,
                         size_t from, size_t to, size_t chunk, uint64_t t0)
 {
@@ -631,6 +751,92 @@ static void test_frames_and_time(void)
     CHECK_EQ_STR(c.e[2].ev.name, "digits/7");
     CHECK(near(c.e[2].ev.start_ms, 5000 + s.truth[1].start_ms, 40));
     sim_buf_free(&s.b);
+}
+
+/* Stalls of the receiver (wire mode): no frame for a while, so at_ms jumps and the
+ * listener fills the gap with silence, marked missing; then the jitter buffer drops
+ * some or most of what arrived meanwhile. Heard to its end, even when its last
+ * audible part fell in the gap (it was played, only not heard); END at once then. */
+static void test_stall_time_jump(void)
+{
+    const struct sim_buf *hold = pcm_of("demo/hold");
+    size_t audio = lead_ms(hold), len = hold->n / 8;
+    static const struct {
+        size_t into, gap, lost; /* ms */
+    } cases[] = {
+        {2000, 300, 260}, {1000, 200, 0}, {0, 300, 100}, {0, 0, 0}, {0, 400, 380},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        size_t into = cases[k].into;
+        if (k == 2)
+            into = audio + 20; /* just as it becomes audible */
+        if (k == 3 || k == 4)
+            into = len - 240 - (k == 4 ? 100 : 0); /* its last audible part lost */
+        size_t gap = k == 3 ? 300 : cases[k].gap, lost = k == 3 ? 220 : cases[k].lost;
+        struct sim_buf b = {0};
+        sim_append(&b, NULL, 1600, 1.0);
+        sim_append(&b, hold->pcm, hold->n, 1.0);
+        sim_append(&b, NULL, 8000, 1.0);
+        struct sim_events ev = {0};
+        struct ms__hear *h;
+        CHECK_EQ_INT(ms__hear_new(&h, set, sim_on_event, &ev), 0);
+        size_t cut = (1600 + into * 8) / SIM_FRAME * SIM_FRAME;
+        feed_frames(h, &ev, &b, 0, cut, SIM_FRAME, 7000);
+        /* sample cut + lost comes at stream time 7000 + cut / 8 + gap */
+        feed_frames(h, &ev, &b, cut + lost * 8, b.n / SIM_FRAME * SIM_FRAME, SIM_FRAME,
+                    7000 + gap - lost);
+        ms__hear_finish(h, ev.now_ms);
+        ms__hear_free(h);
+        sim_buf_free(&b);
+        /* when its end was not heard, as if it had played on through the gap */
+        uint64_t end = 7200 + len + (k < 3 ? gap - lost : 0), late = k == 2 ? gap : 0;
+        if (ev.n != 2 || !near(ev.e[1].ev.end_ms, end, 40))
+            fprintf(stderr, "  case %zu: %zu events, end %llu (expected %llu)\n", k, ev.n,
+                    (unsigned long long)(ev.n > 1 ? ev.e[1].ev.end_ms : 0),
+                    (unsigned long long)end);
+        CHECK_EQ_INT(ev.n, 2);
+        CHECK_EQ_STR(ev.e[0].ev.name, "demo/hold");
+        CHECK(near(ev.e[0].ev.start_ms, 7200, 40 + late)); /* see hear.h: a gap that early */
+        CHECK(ev.e[1].ev.kind == MS__HEAR_END && ev.e[1].ev.complete);
+        CHECK(near(ev.e[1].ev.end_ms, end, 40));
+        CHECK(ev.e[1].at_ms <= 7200 + len + gap - lost + 200); /* not held up */
+    }
+}
+
+/* A stall in a pause of the sound: "noise/low" is silent from 720 to 810 ms. The
+ * sender stalls there (the pause gets longer), or the receiver does, and more than
+ * the pause is lost (the audio comes back early). */
+static void test_stall_in_pause(void)
+{
+    const struct sim_buf *noise = pcm_of("noise/low");
+    for (int receiver = 0; receiver <= 1; receiver++) {
+        struct sim_buf b = {0};
+        sim_append(&b, NULL, 2400, 1.0);
+        sim_append(&b, noise->pcm, noise->n, 0.7);
+        sim_append(&b, NULL, 8000, 1.0);
+        struct sim_rng r = {77};
+        sim_channel(&b, MS_CODEC_PCMA, 0.0, &r);
+        size_t at = 2400 + 725 * 8, gap = receiver ? 100 : 300, lost = receiver ? 150 : 0;
+        if (!receiver)
+            sim_stall(&b, at / SIM_FRAME * SIM_FRAME, gap * 8, 0);
+        else
+            sim_stall(&b, at / SIM_FRAME * SIM_FRAME, 0, lost * 8);
+        struct sim_events ev = {0};
+        struct ms__hear *h;
+        CHECK_EQ_INT(ms__hear_new(&h, set, sim_on_event, &ev), 0);
+        sim_feed_jump(h, &ev, &b, 0, at / SIM_FRAME * SIM_FRAME, receiver ? gap : 0);
+        ms__hear_free(h);
+        sim_buf_free(&b);
+        uint64_t end = 300 + noise->n / 8 + gap - lost;
+        if (ev.n != 2 || !ev.e[1].ev.complete)
+            fprintf(stderr, "  receiver %d: %zu events, end %llu complete %d (expected %llu)\n",
+                    receiver, ev.n, (unsigned long long)(ev.n > 1 ? ev.e[1].ev.end_ms : 0),
+                    ev.n > 1 && ev.e[1].ev.complete, (unsigned long long)end);
+        CHECK_EQ_INT(ev.n, 2);
+        CHECK_EQ_STR(ev.e[0].ev.name, "noise/low");
+        CHECK(near(ev.e[0].ev.start_ms, 300, 40));
+        CHECK(ev.e[1].ev.complete && near(ev.e[1].ev.end_ms, end, 40));
+    }
 }
 
 /* The stream ends in the middle of a prompt; then the listener hears a new one. */
@@ -718,6 +924,10 @@ int main(void)
     RUN(test_unknown_and_echo);
     RUN(test_twice_and_loop);
     RUN(test_frame_slip);
+    RUN(test_stall_not_cut);
+    RUN(test_stall_or_cut);
+    RUN(test_stall_time_jump);
+    RUN(test_stall_in_pause);
     RUN(test_frames_and_time);
     RUN(test_finish_and_reuse);
     RUN(test_shared_set);

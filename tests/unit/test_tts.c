@@ -130,7 +130,7 @@ static bool split_is(const char *text, const char *expect)
 {
     char **v;
     size_t n;
-    if (ms__tts_split(text, MS__TTS_SEGMENT_MAX, &v, &n) != 0)
+    if (ms__tts_split(text, MS__TTS_SEGMENT_MAX, MS__TTS_SEGMENT_MAX, &v, &n) != 0)
         return false;
     char got[2048] = "";
     for (size_t i = 0; i < n; i++) {
@@ -151,12 +151,17 @@ static void test_split_rules(void)
     CHECK(split_is("  Hello \t  world  ", "Hello world"));
     CHECK(split_is("Press 1.\nPress 2\r\n\r\nPress 3", "Press 1.|Press 2|Press 3"));
     CHECK(split_is("one; two;three", "one;|two;three"));
-    CHECK(split_is("Pi is 3.14 and www.example.com is up.", "Pi is 3.14 and www.example.com is up."));
-    CHECK(split_is("Mr. Smith met Dr. Jones at St. Paul's.", "Mr. Smith met Dr. Jones at St. Paul's."));
+    CHECK(
+        split_is("Pi is 3.14 and www.example.com is up.", "Pi is 3.14 and www.example.com is up."));
+    CHECK(split_is("Mr. Smith met Dr. Jones at St. Paul's.",
+                   "Mr. Smith met Dr. Jones at St. Paul's."));
     CHECK(split_is("J. R. Smith called. Bye.", "J. R. Smith called.|Bye."));
-    CHECK(split_is("Bring fruit, e.g. apples, etc. and more.", "Bring fruit, e.g. apples, etc. and more."));
-    CHECK(split_is("See item No. 5 today. No. That is all.", "See item No. 5 today.|No.|That is all."));
-    CHECK(split_is("Open until 5 p.m. Thanks for calling.", "Open until 5 p.m.|Thanks for calling."));
+    CHECK(split_is("Bring fruit, e.g. apples, etc. and more.",
+                   "Bring fruit, e.g. apples, etc. and more."));
+    CHECK(split_is("See item No. 5 today. No. That is all.",
+                   "See item No. 5 today.|No.|That is all."));
+    CHECK(
+        split_is("Open until 5 p.m. Thanks for calling.", "Open until 5 p.m.|Thanks for calling."));
     CHECK(split_is("Wait... what?! Really.", "Wait...|what?!|Really."));
     CHECK(split_is("He said \"stop.\" Then he left.", "He said \"stop.\"|Then he left."));
     CHECK(split_is("(Really?) Yes.", "(Really?)|Yes."));
@@ -171,11 +176,11 @@ static void test_split_nothing_to_say(void)
     CHECK(split_is("Yes. ... No.", "Yes.|No."));
     char **v = (char **)1;
     size_t n = 7;
-    CHECK_EQ_INT(ms__tts_split("...", 100, &v, &n), 0);
+    CHECK_EQ_INT(ms__tts_split("...", 100, 100, &v, &n), 0);
     CHECK_EQ_INT(n, 0);
     CHECK(v == NULL);
-    CHECK_EQ_INT(ms__tts_split(NULL, 100, &v, &n), MS_EINVAL);
-    CHECK_EQ_INT(ms__tts_split("x", 8, &v, &n), MS_EINVAL);
+    CHECK_EQ_INT(ms__tts_split(NULL, 100, 100, &v, &n), MS_EINVAL);
+    CHECK_EQ_INT(ms__tts_split("x", 8, 100, &v, &n), MS_EINVAL);
 }
 
 /* No character cut in two (only 1- and 2-byte sequences here). */
@@ -200,7 +205,7 @@ static void test_split_long(void)
     strcat(text, "end.");
     char **v;
     size_t n;
-    CHECK_EQ_INT(ms__tts_split(text, 100, &v, &n), 0);
+    CHECK_EQ_INT(ms__tts_split(text, 100, 100, &v, &n), 0);
     CHECK(n >= 6);
     char joined[1200] = "";
     bool ok = true;
@@ -217,7 +222,7 @@ static void test_split_long(void)
     char word[700] = "";
     for (int i = 0; i < 200; i++)
         strcat(word, "a\xc3\xa9"); /* "aé", 3 bytes, no spaces */
-    CHECK_EQ_INT(ms__tts_split(word, 100, &v, &n), 0);
+    CHECK_EQ_INT(ms__tts_split(word, 100, 100, &v, &n), 0);
     size_t total = 0;
     ok = true;
     for (size_t i = 0; i < n; i++) {
@@ -228,6 +233,17 @@ static void test_split_long(void)
     ms__tts_split_free(v, n);
     CHECK(ok);
     CHECK_EQ_INT(total, 600);
+
+    /* The first segment has its own, tighter bound (first-audio latency). */
+    const char *opening = "We are open Monday to Friday from nine in the morning until six in "
+                          "the evening, and on Saturdays from ten until two. Goodbye.";
+    CHECK_EQ_INT(ms__tts_split(opening, 60, 200, &v, &n), 0);
+    bool first_ok =
+        n == 3 &&
+        strcmp(v[0], "We are open Monday to Friday from nine in the morning until") == 0 &&
+        strcmp(v[1], "six in the evening, and on Saturdays from ten until two.") == 0;
+    ms__tts_split_free(v, n);
+    CHECK(first_ok);
 }
 
 /* ---- voices ---- */
@@ -524,7 +540,8 @@ static void test_sentence_by_sentence(void)
     CHECK_EQ_INT(env_init(&e, MS_CLOCK_REAL, NULL, 0), 0);
     ms__tts_set_gate(e.tts, 0);
     struct ms__tts_stream *s;
-    CHECK_EQ_INT(ms__tts_speak(e.tts, "Welcome to moonswitch. All our agents are busy. Please hold.",
+    CHECK_EQ_INT(ms__tts_speak(e.tts,
+                               "Welcome to moonswitch. All our agents are busy. Please hold.",
                                "kal", 8000, &s),
                  0);
     CHECK_EQ_INT(ms__tts_stream_sentences(s), 3);
@@ -570,6 +587,48 @@ static void test_sentence_by_sentence(void)
     CHECK(env_close(&e));
 }
 
+/* A sentence being synthesised is read as it is produced: audio comes out
+ * before its result has reached the loop (the loop is not run here), and the
+ * pieces put together are the sentence's audio. */
+static void test_streaming_read(void)
+{
+    struct env e;
+    CHECK_EQ_INT(env_init(&e, MS_CLOCK_REAL, NULL, 0), 0);
+    const char *text = "While you wait, you can also reach us on the web, where most questions "
+                       "are answered in a few minutes, at any hour of the day.";
+    struct ms__tts_stream *s;
+    CHECK_EQ_INT(ms__tts_speak(e.tts, text, "slt", 8000, &s), 0);
+    CHECK_EQ_INT(ms__tts_stream_sentences(s), 2);
+    int16_t *got = malloc(16000 * 30 * sizeof *got);
+    size_t n = 0;
+    uint64_t deadline = uv_hrtime() + 20000000000ull;
+    while (ms__tts_stream_available(s) == 0 && uv_hrtime() < deadline)
+        ; /* busy: only the worker moves */
+    CHECK(ms__tts_stream_available(s) > 0);
+    CHECK_EQ_INT(ms__tts_stream_ready(s), 0);
+    int rc = ms__tts_read(s, got, 16000 * 30);
+    CHECK(rc > 0);
+    n = (size_t)rc;
+    struct pcm rest = drain(&e, s);
+    CHECK_EQ_INT(rest.rc, 0);
+    memcpy(got + n, rest.v, rest.n * sizeof *got);
+    n += rest.n;
+    free(rest.v);
+    ms__tts_close(s);
+    CHECK_EQ_INT(stats(&e).syntheses, 2);
+    CHECK_EQ_INT(ms__tts_speak(e.tts, text, "slt", 8000, &s), 0); /* from memory now */
+    int16_t *again = malloc(16000 * 30 * sizeof *again);
+    size_t m = 0;
+    while ((rc = ms__tts_read(s, again + m, 1000)) > 0)
+        m += (size_t)rc;
+    ms__tts_close(s);
+    CHECK_EQ_INT(m, n);
+    CHECK(memcmp(got, again, n * sizeof *got) == 0);
+    free(got);
+    free(again);
+    CHECK(env_close(&e));
+}
+
 /* Every stream's first sentence goes before anyone's second. */
 static void test_priority(void)
 {
@@ -588,6 +647,47 @@ static void test_priority(void)
     CHECK(wait_ready(&e, a, 4));
     ms__tts_close(a);
     ms__tts_close(b);
+    CHECK(env_close(&e));
+}
+
+/* Several worker threads on one queue: every stream gets its audio, kal's
+ * is bit-exact, nothing is synthesised twice. */
+static void test_threads(void)
+{
+    struct env e;
+    memset(&e, 0, sizeof e);
+    CHECK_EQ_INT(uv_loop_init(&e.uv), 0);
+    CHECK_EQ_INT(ms_loop_new(&e.loop, &e.uv, MS_CLOCK_REAL), 0);
+    uv_timer_init(&e.uv, &e.wake);
+    struct ms__tts_config c = {.threads = 3};
+    CHECK_EQ_INT(ms__tts_new(&e.tts, e.loop, &c), 0);
+    static const char *voice[] = {"kal", "slt", "kal", "awb", "kal16", "rms", "kal", "slt"};
+    struct ms__tts_stream *s[8];
+    char text[8][64];
+    for (int i = 0; i < 8; i++) {
+        snprintf(text[i], sizeof text[i], "Caller %d. Please hold. Agent %d.", i % 4, i % 4);
+        CHECK_EQ_INT(ms__tts_speak(e.tts, text[i], voice[i], 8000, &s[i]), 0);
+    }
+    bool ok = true;
+    for (int i = 0; i < 8; i++) {
+        struct pcm p = drain(&e, s[i]);
+        ms__tts_close(s[i]);
+        ok = ok && p.rc == 0 && p.n > 8000;
+        if (strcmp(voice[i], "kal") == 0) {
+            struct pcm a = render("kal", "Caller 0.", 8000);
+            ok = ok && (i != 0 || (p.n > a.n && memcmp(p.v, a.v, a.n * 2) == 0));
+            free(a.v);
+        }
+        free(p.v);
+    }
+    CHECK(ok);
+    struct ms__tts_stats st = stats(&e);
+    CHECK_EQ_INT(st.jobs, 19); /* distinct (voice, sentence) pairs */
+    CHECK_EQ_INT(st.syntheses, 19);
+    CHECK_EQ_INT(st.jobs + st.joined + st.memory_hits, 24);
+    c.threads = MS__TTS_THREADS_MAX + 1;
+    struct ms__tts *t = NULL;
+    CHECK_EQ_INT(ms__tts_new(&t, e.loop, &c), MS_EINVAL);
     CHECK(env_close(&e));
 }
 
@@ -742,7 +842,9 @@ int main(void)
     RUN(test_memory_bound);
     RUN(test_disk_cache);
     RUN(test_sentence_by_sentence);
+    RUN(test_streaming_read);
     RUN(test_priority);
+    RUN(test_threads);
     RUN(test_cancel_mid_stream);
     RUN(test_free_with_streams_open);
     RUN(test_virtual_clock_hold);

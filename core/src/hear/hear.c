@@ -16,7 +16,7 @@ static void reset(struct ms__hear *h)
     memset(h->win, 0, sizeof(h->win));
     memset(h->hist, 0, sizeof(h->hist));
     memset(h->hyp, 0, sizeof(h->hyp));
-    h->fill = 0;
+    h->fill = h->filled = 0;
     h->started = false;
     h->samples = 0;
     h->cur = -1;
@@ -58,7 +58,7 @@ static bool explained(const struct ms__hear *h)
 {
     for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
         const struct ms__hear_hyp *y = &h->hyp[i];
-        if (y->state == MS__HYP_LIVE && y->confirmed && y->last_good == h->cur)
+        if (y->state == MS__HYP_LIVE && y->confirmed && ms__hear_hyp_sure_to(y) == h->cur)
             return true;
     }
     return false;
@@ -96,7 +96,10 @@ static void hop(struct ms__hear *h)
     h->cur++;
     h->lo = h->cur - MS__HEAR_HIST + 1 > 0 ? h->cur - MS__HEAR_HIST + 1 : 0;
     h->st.hops++;
-    ms__hear_analyse(&h->set->fft, h->win, &h->hist[(uint64_t)h->cur & (MS__HEAR_HIST - 1)]);
+    struct ms__hear_frame *x = &h->hist[(uint64_t)h->cur & (MS__HEAR_HIST - 1)];
+    ms__hear_analyse(&h->set->fft, h->win, x);
+    if (h->filled == MS__HEAR_HOP)
+        x->flags |= MS__HEAR_MISSING;
     for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
         if (h->hyp[i].state == MS__HYP_LIVE)
             ms__hear_hyp_step(h, &h->hyp[i]);
@@ -110,7 +113,8 @@ static void hop(struct ms__hear *h)
     ms__hear_decide(h, false);
 }
 
-static void push(struct ms__hear *h, const int16_t *pcm, size_t n)
+/* Appends n samples (pcm NULL: silence; `missing` if no audio came for them). */
+static void push(struct ms__hear *h, const int16_t *pcm, size_t n, bool missing)
 {
     const unsigned keep = MS__HEAR_WIN - MS__HEAR_HOP;
     while (n > 0) {
@@ -121,6 +125,7 @@ static void push(struct ms__hear *h, const int16_t *pcm, size_t n)
         for (size_t i = 0; i < take; i++)
             dst[i] = pcm ? (float)pcm[i] : 0.0f;
         h->fill += (unsigned)take;
+        h->filled += missing ? (unsigned)take : 0;
         h->samples += take;
         if (pcm)
             pcm += take;
@@ -128,7 +133,7 @@ static void push(struct ms__hear *h, const int16_t *pcm, size_t n)
         if (h->fill == MS__HEAR_HOP) {
             hop(h);
             memmove(h->win, h->win + MS__HEAR_HOP, keep * sizeof(float));
-            h->fill = 0;
+            h->fill = h->filled = 0;
         }
     }
 }
@@ -143,14 +148,14 @@ void ms__hear_feed(struct ms__hear *h, const int16_t *frame, size_t n, uint64_t 
             if (at_ms - expect > MAX_GAP_MS)
                 ms__hear_finish(h, expect);
             else
-                push(h, NULL, (size_t)(at_ms - expect) * SAMPLES_PER_MS);
+                push(h, NULL, (size_t)(at_ms - expect) * SAMPLES_PER_MS, true);
         }
     }
     if (!h->started) {
         h->started = true;
         h->t0_ms = at_ms;
     }
-    push(h, frame, n);
+    push(h, frame, n, false);
 }
 
 void ms__hear_finish(struct ms__hear *h, uint64_t at_ms)
@@ -159,7 +164,7 @@ void ms__hear_finish(struct ms__hear *h, uint64_t at_ms)
     if (!h || !h->started)
         return;
     /* complete the last hop and one more of silence, so the end is analysed */
-    push(h, NULL, MS__HEAR_HOP - h->fill + MS__HEAR_HOP);
+    push(h, NULL, MS__HEAR_HOP - h->fill + MS__HEAR_HOP, false);
     for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
         if (h->hyp[i].state == MS__HYP_LIVE)
             ms__hear_hyp_stop(h, &h->hyp[i]);

@@ -5,9 +5,10 @@
  * order, with times. Robust to G.711, level changes, any sub-frame offset, leading
  * silence, prompts back to back, barge-in (a prompt cut short), lost packets
  * (concealed as silence or a repeated frame), a frame slip of the jitter buffer
- * (20 ms repeated or dropped), unknown audio and the caller's echo. Cost: 2.5 us of
- * CPU per 20 ms frame with a set of ordinary prompts (up to ~9 us with hundreds of
- * near-identical ones), 9.2 KB per listener; figures from tools/hear-eval.c.
+ * (20 ms repeated or dropped), stalls (see Gaps), unknown audio and the caller's
+ * echo. Cost: 2.5 us of CPU per 20 ms frame with a set of ordinary prompts (up to
+ * ~9 us with hundreds of near-identical ones; the slowest frames ~0.2 ms), 15.6 KB
+ * per listener; figures from tools/hear-eval.c.
  *
  * How: every 10 ms ("hop") the last 32 ms of audio give 16 mel band energies (dB).
  * Each known sound is analysed the same way when added, at two sub-hop phases (5 ms
@@ -15,9 +16,9 @@
  * energy differences across frequency and time, Haitsma-Kalker style). A key of
  * the received stream proposes "sound S started at time T"; the proposal is checked
  * against the last 1.28 s of received hops, then followed hop by hop (band distance
- * with the level difference tracked; realigned by up to 40 ms after a frame slip).
- * A sound is recognised from its beginning only: joining one in the middle (music
- * resumed mid-file) is not reported.
+ * with the level difference tracked; realigned by up to 40 ms after a frame slip,
+ * or across a gap of silence, see Gaps). A sound is recognised from its beginning
+ * only: joining one in the middle (music resumed mid-file) is not reported.
  *
  * Events. Each occurrence of a known sound gives two events, in order:
  *  - MS__HEAR_START once it is identified: 0.6 s of matching audible audio (60 hops
@@ -28,11 +29,13 @@
  *  - MS__HEAR_END when it stopped. complete = true if it played to its end: matched
  *    to its last audible frame, and its trailing silence (up to 100 ms) was not
  *    filled by other loud audio ("Goodbye" is not the start of "Goodbye for now");
- *    end_ms = start_ms + the sound's full duration (possibly a little after the
- *    current time). complete = false if it was cut short (barge-in, another sound,
- *    end of stream): end_ms = where the matching audio stopped (within ~20 ms).
- *    Once reported, a sound counts as cut only when the audio goes quiet or stays
- *    different for 0.3 s (an echo of the caller on top of it is not a cut).
+ *    end_ms = the stream time of its end: start_ms + the sound's full duration + the
+ *    time it was held up by gaps (possibly a little after the current time).
+ *    complete = false if it was cut short (barge-in, another sound, end of stream):
+ *    end_ms = where the matching audio stopped (within ~20 ms). Once reported, a
+ *    sound counts as cut only when other audio replaces it for 0.3 s (an echo of
+ *    the caller on top of it is not a cut), or after a gap that it does not resume
+ *    from (see Gaps).
  *    The END of a short sound may follow its START at once; start_ms is the same.
  * Occurrences are reported in the order they started; a sound played twice in a row
  * gives two pairs. score: the share (0..1) of the informative hops that matched.
@@ -47,11 +50,50 @@
  * a known one is reported as that one (its END then says complete = false): the
  * price of reporting within ~0.7 s of the audible start instead of at the end.
  *
+ * Gaps. Under load the sender or the receiver stalls for 100-300 ms. A sender's
+ * stall leaves a gap of silence in the stream, after which the prompt goes on where
+ * it stopped (delayed); a receiver's stall leaves missing audio (at_ms jumps, see
+ * Time), after which the prompt goes on further on (what came meanwhile was dropped
+ * by its jitter buffer), or where it stopped. A sound is followed across a gap of up
+ * to 1.5 s (plus any pause of its own that follows where it stopped), before or
+ * after its START, also when the gap falls in a pause of the sound: the gap's hops
+ * do not count, and once 100 ms of audio has come back, the alignments from "40 ms
+ * before where it stopped" to "80 ms further on than if it had played on through
+ * the gap" are tried on it (again every 40 ms, up to 240 ms of it); the one that
+ * fits best is taken. If it stops matching within the next 0.4 s of matched audio,
+ * that was not it: the sound was cut where the gap began; it is not reported (START)
+ * before 0.2 s of it has matched. What it costs and gives:
+ *  - A START may come later by the length of a gap before it, plus ~0.1-0.3 s;
+ *    start_ms is still the stream time of the sound's first sample, before the gap,
+ *    except for a gap within the first ~30 ms of its audible part: then start_ms
+ *    may be late by up to the gap's length.
+ *  - A sound whose last audible part fell in missing audio (not heard, but played)
+ *    is complete, with end_ms as if it had played on through the gap; its END comes
+ *    as soon as the audio is back (silent).
+ *  - A real cut followed by silence (barge-in, then the next prompt after a pause)
+ *    is reported (END, complete = false, end_ms where the audio stopped, within
+ *    ~20 ms) once 1.5 s of silence has passed where the sound should have been
+ *    audible (1.5-1.9 s after it stopped), or, if other audio comes first, ~0.25 s
+ *    after it began (up to the same 1.5 s if that audio is too quiet to tell). A
+ *    cut straight into other audio (no silence) is reported as before, 0.1-0.4 s
+ *    after it.
+ *  - A sound whose audio stops within 60 ms of its last audible frame (as after a
+ *    lost packet there) is complete once 0.5 s of silence says it is not a stall;
+ *    if a sender's stall did take those last 60 ms, end_ms does not count it.
+ *  - A sound that is the exact beginning of another known one ("welcome" /
+ *    "welcome back"), followed by silence, is reported 0.5 s later: the longer one
+ *    might go on after a stall. A stall longer than that exactly there makes the
+ *    longer one heard as the shorter one.
+ *  - A sound shorter than 0.6 s of audio is reported when it ends if 60% of its
+ *    audible frames matched, not counting those lost in a gap: one that lost most
+ *    of its audio is not reported.
+ *
  * Time. at_ms of the first frame fed is the stream time of its first sample; after
  * that, time follows the sample count (8 samples per ms). A frame whose at_ms is more
  * than 30 ms later than expected means missing audio: the gap is filled with silence
  * (up to 2 s; a longer gap ends the stream as ms__hear_finish would, and a new one
- * starts at the new time). Earlier-than-expected at_ms are ignored.
+ * starts at the new time), which then counts as missing audio (see Gaps).
+ * Earlier-than-expected at_ms are ignored.
  *
  * struct ms__hear_set: the known sounds. Owned by its creator; built (set_new, add)
  * on one thread, then immutable: any number of listeners on any threads may share

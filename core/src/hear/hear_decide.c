@@ -23,15 +23,16 @@ static uint64_t stream_ms(const struct ms__hear *h, int64_t sample)
     return h->t0_ms + (uint64_t)sample / (MS__HEAR_RATE / 1000);
 }
 
-/* The END repeats the START's start_ms, even if a frame slip moved the alignment
- * since (its end_ms follows the new one). */
+/* The START gives the start before any gap (hear_gap.c) moved the alignment; the
+ * END repeats the START's start_ms, even if a frame slip or a gap moved the
+ * alignment since (its end_ms follows the new one). */
 static void emit(struct ms__hear *h, struct ms__hear_hyp *y, enum ms__hear_kind kind)
 {
     const struct ms__hear_sound *snd = ms__hear_hyp_sound(h, y);
     const struct ms__hear_counts *c = ms__hear_hyp_counts(y);
     int64_t start = ms__hear_hyp_start(y);
     if (kind == MS__HEAR_START)
-        y->reported_start = start;
+        y->reported_start = start - y->gap_shift;
     struct ms__hear_event ev = {
         .kind = kind,
         .name = snd->name,
@@ -64,11 +65,12 @@ static void kill(struct ms__hear *h, struct ms__hear_hyp *y)
  * hear_hyp.c makes no new ones there). */
 static void explain(struct ms__hear *h, const struct ms__hear_hyp *y)
 {
-    if (y->last_good > h->explained_to)
-        h->explained_to = y->last_good;
+    int64_t to = ms__hear_hyp_sure_to(y);
+    if (to > h->explained_to)
+        h->explained_to = to;
     for (int i = 0; i < MS__HEAR_MAX_HYP; i++) {
         struct ms__hear_hyp *o = &h->hyp[i];
-        if (o != y && o->state != MS__HYP_FREE && !o->confirmed && o->a < y->last_good - SLACK)
+        if (o != y && o->state != MS__HYP_FREE && !o->confirmed && o->a < to - SLACK)
             kill(h, o);
     }
 }
@@ -165,6 +167,12 @@ static bool blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_h
     }
     if (o->a > y->a + SLACK)
         return false;
+    if (o->held && !o->confirmed && y->state == MS__HYP_DONE && y->complete) {
+        /* y ended where o stopped at a gap: o may go on (a stall) or not (y alone) */
+        if (ms__hear_gap_may_resume(h, o))
+            return true;
+        return ended_blocks(h, y, o); /* as if o had been cut where the gap began */
+    }
     if (o->state == MS__HYP_LIVE)
         return o->confirmed || (ms__hear_hyp_plausible(o) && !diverged(y, o));
     if (o->confirmed)
@@ -219,8 +227,8 @@ static bool pass(struct ms__hear *h)
                 finish_one(h, y);
                 return true;
             }
-            if (y->last_good > h->explained_to)
-                h->explained_to = y->last_good;
+            if (ms__hear_hyp_sure_to(y) > h->explained_to)
+                h->explained_to = ms__hear_hyp_sure_to(y);
             continue;
         }
         bool evidence = ms__hear_hyp_evidence(h, y);

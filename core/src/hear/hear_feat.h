@@ -27,6 +27,8 @@
 /* Frame flags. */
 #define MS__HEAR_LOUD 0x1u /* tot above the silence floor (about -62 dBFS) */
 #define MS__HEAR_EDGE 0x2u /* (sounds) window reaches before the start: not compared */
+/* (received) no audio came for this hop: filled with silence (hear.c) */
+#define MS__HEAR_MISSING 0x4u
 
 struct ms__hear_frame {
     uint8_t band[MS__HEAR_BANDS];

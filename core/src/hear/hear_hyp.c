@@ -1,6 +1,7 @@
 /* Hypotheses of the prompt recogniser: creation, hop-by-hop tracking (hear_hyp.h). */
 #include "hear/hear_hyp.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -48,9 +49,19 @@ static int compare(const struct ms__hear *h, const struct ms__hear_sound *snd, i
     return *d <= TAU_HOP ? 0 : 1;
 }
 
-static void account(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
+bool ms__hear_hyp_telling(const struct ms__hear *h, const struct ms__hear_hyp *y, int64_t n)
+{
+    int floor = ms__hear_hyp_sound(h, y)->peak + y->g - FOREIGN;
+    return ms__hear_hist(h, n)->tot > (floor > MS__HEAR_SILENCE ? floor : MS__HEAR_SILENCE);
+}
+
+void ms__hear_hyp_account(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
 {
     const struct ms__hear_sound *snd = ms__hear_hyp_sound(h, y);
+    if (!(ms__hear_hist(h, n)->flags & MS__HEAR_LOUD)) {
+        y->quiet++;
+        y->last_quiet = n;
+    }
     unsigned d = 0;
     int r = compare(h, snd, n, y->n0, y->p, y->g, &d);
     if (r < 0)
@@ -63,15 +74,21 @@ static void account(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
         y->now.n_bad++;
         if (y->bad_run++ == 0) {
             y->bad_from = n;
-            y->deficits = 0;
+            y->deficits = y->gap_hops = y->loud_bad = 0;
         }
         const struct ms__hear_frame *x = ms__hear_hist(h, n);
         const struct ms__hear_frame *s = ms__hear_sound_frame(snd, (uint32_t)(n - y->n0), y->p);
         y->deficits += (int)x->tot < (int)s->tot + y->g - DEFICIT;
+        if (x->flags & MS__HEAR_LOUD)
+            y->loud_bad++;
+        else
+            y->gap_hops++; /* silent where the sound is audible: a gap? (hear_gap.c) */
         return;
     }
     y->now.n_good++;
     y->bad_run = 0;
+    y->quiet = 0;
+    y->trial -= y->trial > 0;
     if (y->a < 0)
         y->a = n;
     y->last_good = n;
@@ -85,25 +102,20 @@ static void account(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
     }
 }
 
-static void split_start(int64_t s, int64_t *n0, unsigned *p)
+void ms__hear_split_start(int64_t s, int64_t *n0, unsigned *p)
 {
     int64_t q = s >= 0 ? s / MS__HEAR_HOP : -((-s + MS__HEAR_HOP - 1) / MS__HEAR_HOP);
     *n0 = q;
     *p = (unsigned)((s - q * MS__HEAR_HOP) / MS__HEAR_PSTEP);
 }
 
-/* Hops [from, to] compared at alignment (n0, p): counts and capped distance sum. */
-struct window {
-    int inf, good;
-    unsigned sum;
-};
-
-static struct window score_window(const struct ms__hear *h, const struct ms__hear_hyp *y,
-                                  int64_t from, int64_t to, int64_t n0, unsigned p)
+struct ms__hear_window ms__hear_hyp_score(const struct ms__hear *h, const struct ms__hear_hyp *y,
+                                          int64_t from, int64_t to, int64_t n0, unsigned p,
+                                          int max_bad)
 {
     const struct ms__hear_sound *snd = ms__hear_hyp_sound(h, y);
-    struct window w = {0, 0, 0};
-    for (int64_t n = from; n <= to; n++) {
+    struct ms__hear_window w = {0, 0, 0};
+    for (int64_t n = from; n <= to && w.inf - w.good <= max_bad; n++) {
         unsigned d;
         int r = compare(h, snd, n, n0, p, y->g, &d);
         if (r < 0)
@@ -123,16 +135,16 @@ static bool realign(struct ms__hear *h, struct ms__hear_hyp *y, int64_t now, boo
     int64_t from = failing ? y->bad_from : now - REALIGN_WIN + 1;
     if (from < h->lo)
         from = h->lo;
-    struct window cur = score_window(h, y, from, now, y->n0, y->p);
+    struct ms__hear_window cur = ms__hear_hyp_score(h, y, from, now, y->n0, y->p, INT_MAX);
     int best = 0;
-    struct window bw = {0, -1, 0};
+    struct ms__hear_window bw = {0, -1, 0};
     for (int delta = -MAX_SHIFT; delta <= MAX_SHIFT; delta++) {
         if (delta == 0 || abs(y->shift + delta) > MAX_SHIFT)
             continue;
         int64_t n0;
         unsigned p;
-        split_start(ms__hear_hyp_start(y) + delta * MS__HEAR_PSTEP, &n0, &p);
-        struct window w = score_window(h, y, from, now, n0, p);
+        ms__hear_split_start(ms__hear_hyp_start(y) + delta * MS__HEAR_PSTEP, &n0, &p);
+        struct ms__hear_window w = ms__hear_hyp_score(h, y, from, now, n0, p, INT_MAX);
         if (w.inf < 3 || w.good < w.inf - 1 || w.sum * 5 > cur.sum * 3)
             continue;
         if (w.good > bw.good || (w.good == bw.good && w.sum < bw.sum)) {
@@ -144,7 +156,7 @@ static bool realign(struct ms__hear *h, struct ms__hear_hyp *y, int64_t now, boo
         return false;
     int64_t n0;
     unsigned p;
-    split_start(ms__hear_hyp_start(y) + best * MS__HEAR_PSTEP, &n0, &p);
+    ms__hear_split_start(ms__hear_hyp_start(y) + best * MS__HEAR_PSTEP, &n0, &p);
     y->n0 = n0;
     y->p = (uint8_t)p;
     y->shift += best;
@@ -154,36 +166,43 @@ static bool realign(struct ms__hear *h, struct ms__hear_hyp *y, int64_t now, boo
     y->now = y->at_good;
     y->bad_run = 0;
     for (int64_t n = y->last_good + 1 > h->lo ? y->last_good + 1 : h->lo; n <= now; n++)
-        account(h, y, n);
+        ms__hear_hyp_account(h, y, n);
     return true;
 }
 
-/* Did it match up to its last audible frame, with no bad run since? */
-static bool heard_to_end(const struct ms__hear *h, const struct ms__hear_hyp *y)
+bool ms__hear_hyp_heard_to_end(const struct ms__hear *h, const struct ms__hear_hyp *y)
 {
     const struct ms__hear_sound *snd = ms__hear_hyp_sound(h, y);
     return y->last_good >= y->n0 + (int64_t)snd->last_loud[y->p] - TAIL_BAD &&
            y->bad_run < TAIL_BAD;
 }
 
-/* Ends the hypothesis if the sound is over or the audio stopped matching. The
- * sound is over after its trailing silence (up to TAIL_HOPS of it): audio right
- * after its last audible frame means something else, e.g. "Goodbye" is not the
- * start of "Goodbye for now", or a prompt cut at its very end. */
-static void check_end(struct ms__hear *h, struct ms__hear_hyp *y, int64_t now)
+int64_t ms__hear_hyp_end_hop(const struct ms__hear *h, const struct ms__hear_hyp *y)
 {
     const struct ms__hear_sound *snd = ms__hear_hyp_sound(h, y);
     int64_t end = snd->last_loud[y->p] + TAIL_HOPS;
-    if (end > (int64_t)snd->hops - 1)
-        end = snd->hops - 1;
-    if (now >= y->n0 + end) {
+    return end < (int64_t)snd->hops - 1 ? end : (int64_t)snd->hops - 1;
+}
+
+/* Ends the hypothesis if the sound is over or the audio stopped matching, or
+ * holds it across a gap. The sound is over after its trailing silence (up to
+ * TAIL_HOPS of it): audio right after its last audible frame means something
+ * else, e.g. "Goodbye" is not the start of "Goodbye for now", or a prompt cut at
+ * its very end. */
+static void check_end(struct ms__hear *h, struct ms__hear_hyp *y, int64_t now)
+{
+    if (now >= y->n0 + ms__hear_hyp_end_hop(h, y)) {
         y->state = MS__HYP_DONE;
-        y->complete = heard_to_end(h, y);
+        y->complete = ms__hear_hyp_heard_to_end(h, y);
         return;
     }
+    if (y->bad_run > 0 && ms__hear_gap_begins(h, y, now, false))
+        return;
     if (y->bad_run >= FAIL_RUN &&
         (!y->confirmed || y->deficits >= FAIL_RUN / 2 || y->bad_run >= FAIL_RUN_HEARD)) {
-        if (!realign(h, y, now, true)) {
+        if (!ms__hear_gap_before(y) && !realign(h, y, now, true) &&
+            !ms__hear_gap_begins(h, y, now, true)) {
+            ms__hear_gap_undo(y);
             y->state = MS__HYP_DONE;
             y->complete = false;
         }
@@ -196,7 +215,11 @@ static void check_end(struct ms__hear *h, struct ms__hear_hyp *y, int64_t now)
 
 static void step_at(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
 {
-    account(h, y, n);
+    if (y->held) {
+        ms__hear_gap_step(h, y, n);
+        return;
+    }
+    ms__hear_hyp_account(h, y, n);
     check_end(h, y, n);
 }
 
@@ -208,7 +231,8 @@ void ms__hear_hyp_step(struct ms__hear *h, struct ms__hear_hyp *y)
 void ms__hear_hyp_stop(struct ms__hear *h, struct ms__hear_hyp *y)
 {
     y->state = MS__HYP_DONE;
-    y->complete = heard_to_end(h, y);
+    y->complete = ms__hear_hyp_heard_to_end(h, y);
+    y->held = false;
 }
 
 const struct ms__hear_counts *ms__hear_hyp_counts(const struct ms__hear_hyp *y)
@@ -218,20 +242,23 @@ const struct ms__hear_counts *ms__hear_hyp_counts(const struct ms__hear_hyp *y)
 
 bool ms__hear_hyp_plausible(const struct ms__hear_hyp *y)
 {
-    const struct ms__hear_counts *c = ms__hear_hyp_counts(y);
+    /* a bad run is judged when it ends (check_end: a slip, a gap or a cut) */
+    const struct ms__hear_counts *c = y->bad_run > 0 ? &y->at_good : ms__hear_hyp_counts(y);
     return c->n_bad * 5 <= c->n_inf + 15 && c->sum_d <= (uint32_t)TAU_MEAN * c->n_inf;
 }
 
 bool ms__hear_hyp_evidence(const struct ms__hear *h, const struct ms__hear_hyp *y)
 {
     const struct ms__hear_counts *c = ms__hear_hyp_counts(y);
-    if (y->state == MS__HYP_LIVE && __builtin_popcount(y->recent & RECENT_MASK) > RECENT_BAD)
-        return false; /* it may be diverging right now */
+    if (y->state == MS__HYP_LIVE && (y->held || ms__hear_gap_untried(y) ||
+                                     __builtin_popcount(y->recent & RECENT_MASK) > RECENT_BAD))
+        return false; /* it may be diverging right now, or cut short */
     if (c->n_good >= M_CONF && !y->crowded)
         return true;
     if (!(y->state == MS__HYP_DONE && y->complete))
         return false;
-    uint32_t need = ms__hear_hyp_sound(h, y)->n_loud[y->p] * 6 / 10;
+    uint32_t loud = ms__hear_hyp_sound(h, y)->n_loud[y->p];
+    uint32_t need = (loud > y->unheard ? loud - y->unheard : 0) * 6 / 10;
     return c->n_good >= (need > M_SHORT ? need : M_SHORT);
 }
 
@@ -336,7 +363,7 @@ void ms__hear_hyp_try(struct ms__hear *h, uint32_t sound, int64_t s0)
         int64_t s = s0 + delta * MS__HEAR_PSTEP, n0;
         unsigned p;
         int g;
-        split_start(s, &n0, &p);
+        ms__hear_split_start(s, &n0, &p);
         long sum = quick(h, snd, n0, p, &g);
         if (sum >= 0 && (best < 0 || sum < best)) {
             best = sum;
@@ -350,7 +377,7 @@ void ms__hear_hyp_try(struct ms__hear *h, uint32_t sound, int64_t s0)
     if (!y) {
         int64_t n0;
         unsigned p;
-        split_start(best_s, &n0, &p);
+        ms__hear_split_start(best_s, &n0, &p);
         crowd(h, n0 + snd->first_loud[p]);
         return;
     }
@@ -360,10 +387,11 @@ void ms__hear_hyp_try(struct ms__hear *h, uint32_t sound, int64_t s0)
                                .g_sum = best_g,
                                .g_n = 1,
                                .a = -1,
-                               .last_good = -1};
+                               .last_good = -1,
+                               .resume = -1};
     int64_t n0;
     unsigned p;
-    split_start(best_s, &n0, &p);
+    ms__hear_split_start(best_s, &n0, &p);
     y->n0 = n0;
     y->p = (uint8_t)p;
     /* replay the history as if it had been followed live */

@@ -4,6 +4,7 @@
 
 #include <flite/flite.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,11 @@ static void load_all(void)
         loaded[i] = registrars[i](NULL);
 }
 
+void ms__flite_voices_load(void)
+{
+    pthread_once(&load_once, load_all);
+}
+
 const struct ms__flite_voice *ms__flite_voice_find(const char *name)
 {
     if (!name || !*name)
@@ -53,7 +59,7 @@ static cst_voice *voice_handle(const struct ms__flite_voice *voice)
 {
     if (voice < voices || voice >= voices + V_COUNT)
         return NULL;
-    pthread_once(&load_once, load_all);
+    ms__flite_voices_load();
     return loaded[voice - voices];
 }
 
@@ -75,6 +81,60 @@ int ms__flite_render_voice(const struct ms__flite_voice *voice, const char *text
                                  MS__RESAMPLE_Q_ONESHOT, pcm, n);
     delete_wave(w);
     return rc < 0 ? rc : 0;
+}
+
+struct chunk_ctx {
+    ms__flite_chunk_cb cb;
+    void *ud;
+    int rc;
+    bool any;
+};
+
+/* flite's audio streaming callback: runs inside utt_synth. */
+static int on_chunk(const cst_wave *w, int start, int size, int last, cst_audio_streaming_info *asi)
+{
+    (void)last;
+    struct chunk_ctx *c = asi->userdata;
+    if (size <= 0)
+        return CST_AUDIO_STREAM_CONT;
+    c->any = true;
+    int rc = c->cb(c->ud, w->samples + start, (size_t)size, (size_t)w->num_samples);
+    if (rc < 0) {
+        c->rc = rc;
+        return CST_AUDIO_STREAM_STOP;
+    }
+    return CST_AUDIO_STREAM_CONT;
+}
+
+int ms__flite_synth_stream(const struct ms__flite_voice *voice, const char *text,
+                           ms__flite_chunk_cb cb, void *ud)
+{
+    if (!text || !*text || !cb)
+        return MS_EINVAL;
+    cst_voice *v = voice_handle(voice);
+    if (!v)
+        return voice ? MS_ENOMEM : MS_EINVAL;
+    struct chunk_ctx c = {.cb = cb, .ud = ud};
+    cst_audio_streaming_info *asi = new_audio_streaming_info();
+    cst_utterance *u = new_utterance();
+    if (!asi || !u) {
+        if (asi)
+            delete_audio_streaming_info(asi);
+        if (u)
+            delete_utterance(u);
+        return MS_ENOMEM;
+    }
+    asi->asc = on_chunk;
+    asi->userdata = &c;
+    utt_set_input_text(u, text);
+    utt_init(u, v);
+    /* On the utterance, not the shared voice: the utterance owns asi now. */
+    feat_set(u->features, "streaming_info", audio_streaming_info_val(asi));
+    utt_synth(u);
+    delete_utterance(u);
+    if (c.rc < 0)
+        return c.rc;
+    return c.any ? 0 : MS_EFORMAT;
 }
 
 int ms__flite_render(const char *text, int rate, int16_t **pcm, size_t *n)

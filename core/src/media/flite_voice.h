@@ -31,6 +31,12 @@ struct ms__flite_voice {
     int rate;         /* native sample rate */
 };
 
+/* Registers every voice with flite, once per process (later calls return at
+ * once; the first takes ~0.1 ms). Rendering does it when needed; call it
+ * before starting threads that render, so they only ever read flite's
+ * voice data. */
+void ms__flite_voices_load(void);
+
 /* The voice called `name` (NULL or "" give kal), or NULL if unknown. Does not
  * load it. */
 const struct ms__flite_voice *ms__flite_voice_find(const char *name);
@@ -41,6 +47,18 @@ const struct ms__flite_voice *ms__flite_voice_find(const char *name);
  * audio, e.g. nothing speakable) or MS_ENOMEM. */
 int ms__flite_render_voice(const struct ms__flite_voice *voice, const char *text, int rate,
                            int16_t **pcm, size_t *n);
+
+/* Streaming synthesis at the voice's native rate: cb receives the audio in
+ * order, in chunks as flite produces it, with `bound` an upper bound of the
+ * total (known from the first chunk on). The clustergen voices (slt, rms,
+ * awb) deliver their first chunk after about a quarter of the synthesis time;
+ * kal and kal16 deliver everything at the end. The chunks put together are
+ * exactly what ms__flite_render_voice renders at the native rate. A negative
+ * return from cb stops the synthesis and is returned. 0, MS_EINVAL,
+ * MS_EFORMAT (no audio) or MS_ENOMEM. */
+typedef int (*ms__flite_chunk_cb)(void *ud, const int16_t *pcm, size_t n, size_t bound);
+int ms__flite_synth_stream(const struct ms__flite_voice *voice, const char *text,
+                           ms__flite_chunk_cb cb, void *ud);
 
 /* The same with kal (kept for its users: ms-render, the simulated caller). */
 int ms__flite_render(const char *text, int rate, int16_t **pcm, size_t *n);

@@ -19,19 +19,21 @@ static void tts_destroy(uv_handle_t *h)
     ms__u64map_free(&t->jobs);
     uv_cond_destroy(&t->cv);
     uv_mutex_destroy(&t->mu);
+    free(t->threads);
     free(t->cache_dir);
     free(t);
 }
 
 int ms__tts_new(struct ms__tts **out, struct ms_loop *loop, const struct ms__tts_config *c)
 {
-    if (!out || !loop || !c)
+    if (!out || !loop || !c || c->threads > MS__TTS_THREADS_MAX)
         return MS_EINVAL;
     struct ms__tts *t = calloc(1, sizeof *t);
     if (!t)
         return MS_ENOMEM;
     t->loop = loop;
     t->uv = ms_loop_uv(loop);
+    t->nthreads = c->threads ? c->threads : 1;
     ms__u64map_init(&t->jobs);
     int rc = MS_ENOMEM;
     if (c->cache_dir && !(t->cache_dir = strdup(c->cache_dir)))
@@ -46,6 +48,7 @@ int ms__tts_new(struct ms__tts **out, struct ms_loop *loop, const struct ms__tts
     if ((rc = uv_async_init(t->uv, &t->async, ms__tts_worker_async_cb)) < 0)
         goto fail_async;
     t->async.data = t;
+    ms__flite_voices_load(); /* before the threads: they only read the voices */
     if ((rc = ms__tts_worker_start(t)) < 0)
         goto fail_thread;
     *out = t;

@@ -3,11 +3,11 @@
  *
  * struct ms__tts: one per media loop, owned by that loop's media context and
  *   used from the loop's thread only. Owns the voices' memory cache, the
- *   optional disk cache directory (see media/tts_disk.h) and one synthesis
- *   worker thread. Closing works like a libuv handle: ms__tts_free cancels
+ *   optional disk cache directory (see media/tts_disk.h) and its synthesis
+ *   worker threads. Closing works like a libuv handle: ms__tts_free cancels
  *   every open stream (their reads then return MS_ECANCELED; their owners
- *   still ms__tts_close them), stops the worker after the sentence it is on,
- *   and releases the memory from a close callback once the thread has
+ *   still ms__tts_close them), stops the workers after the sentences they are on,
+ *   and releases the memory from a close callback once the threads have
  *   exited: keep running the uv loop until uv_run returns.
  *
  * struct ms__tts_stream: one call:speak(), owned by its caller (the call's
@@ -17,17 +17,22 @@
  *
  * Synthesis. The text is split into sentences (media/tts_split.h). Each
  * sentence is looked up in memory at speak() time; a miss becomes a job for
- * the worker thread, which reads DIR/<voice>/<hash>.wav if it exists and
- * otherwise synthesises with flite, resamples to the call rate with speexdsp
- * (kal at 8 kHz is used as is) and writes the file (temp name + rename).
+ * the worker threads, which read DIR/<voice>/<hash>.wav if it exists and
+ * otherwise synthesise with flite, resample to the call rate with speexdsp
+ * (kal at 8 kHz is used as is) and write the file (temp name + rename).
+ * Synthesis streams: flite's chunks are resampled as they come into a buffer
+ * sized once, and published with an atomic count, so the first words of a
+ * sentence play while the rest is synthesised (16 kHz voices: first audio
+ * after ~1/4 of the sentence's synthesis time).
  * Concurrent requests for one (voice, rate, sentence) share one job, so a
- * sentence is never synthesised twice while its audio is cached. The worker
- * runs jobs in order of the sentence's index in its stream (every stream's
- * first sentence before anyone's second), FIFO among equals, so the first
- * audio is not stuck behind another call's long text. Results come back to
- * the loop through a uv_async. One worker per loop: flite with a shared
- * voice is safe on several threads (media/flite_voice.h), so N loops
- * synthesise in parallel; within a loop, jobs are serialised.
+ * sentence is never synthesised twice while its audio is cached. Jobs run in
+ * order of the sentence's index in its stream (every stream's first sentence
+ * before anyone's second), FIFO among equals, so a call's first audio is not
+ * stuck behind another call's long text. Results come back to the loop
+ * through a uv_async. Threads: config.threads per loop (default 1), on one
+ * shared queue; flite with a shared voice is safe on several threads
+ * (media/flite_voice.h). One thread synthesises about 110 s of 16 kHz-voice
+ * audio per second (1000 s for kal): size the pool for bursts of callers.
  *
  * Virtual clock: while any sentence of a stream is still being produced the
  * stream holds the loop (ms_loop_hold), so a virtual clock does not move
@@ -46,6 +51,7 @@
 
 #define MS__TTS_MEMORY_DEFAULT (32u << 20) /* bytes of cached audio */
 #define MS__TTS_TEXT_MAX       65536       /* bytes of text per speak() */
+#define MS__TTS_THREADS_MAX    16
 
 struct ms__tts;
 struct ms__tts_stream;
@@ -53,9 +59,10 @@ struct ms__tts_stream;
 struct ms__tts_config {
     const char *cache_dir; /* NULL: no disk cache. Created (one level) when first written. */
     size_t memory_bytes;   /* memory LRU bound; 0: MS__TTS_MEMORY_DEFAULT */
+    unsigned threads;      /* synthesis threads, 0..MS__TTS_THREADS_MAX; 0: 1 */
 };
 
-/* Starts the worker thread. 0, MS_EINVAL, MS_ENOMEM or a thread/handle error.
+/* Starts the worker threads. 0, MS_EINVAL, MS_ENOMEM or a thread/handle error.
  * On failure after a uv handle was initialised, its memory is released by a
  * close callback: run the loop. */
 int ms__tts_new(struct ms__tts **out, struct ms_loop *loop, const struct ms__tts_config *c);
@@ -71,8 +78,10 @@ int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int ra
                   struct ms__tts_stream **out);
 
 /* Copies up to n samples of the stream's audio (the sentences' audio back to
- * back) into pcm. Returns the count; 0 means nothing right now: the stream is
- * either finished (ms__tts_done) or waiting for its next sentence (send
+ * back) into pcm. A sentence being synthesised can be read as it is produced
+ * (the 16 kHz voices stream; kal's comes whole). Returns the count; fewer
+ * than n means that is all there is for now. 0 means nothing right now: the
+ * stream is either finished (ms__tts_done) or waiting for more audio (send
  * silence). A negative code means the stream failed and will not go on:
  * MS_ECANCELED (ms__tts_free was called) or the synthesis error (MS_ENOMEM);
  * samples before the failure are returned first. */
@@ -84,8 +93,12 @@ bool ms__tts_done(const struct ms__tts_stream *s);
  * NULL is a no-op. */
 void ms__tts_close(struct ms__tts_stream *s);
 
-/* Introspection: the stream's sentences, how many have their audio in hand
- * (read or not), and the samples read so far. */
+/* Samples a read would return now from the current sentence (0: none yet, or
+ * finished, or failed). Does not consume them. */
+size_t ms__tts_stream_available(const struct ms__tts_stream *s);
+
+/* Introspection: the stream's sentences, how many have all their audio in
+ * hand (read or not), and the samples read so far. */
 size_t ms__tts_stream_sentences(const struct ms__tts_stream *s);
 size_t ms__tts_stream_ready(const struct ms__tts_stream *s);
 uint64_t ms__tts_stream_played(const struct ms__tts_stream *s);

@@ -35,7 +35,7 @@ struct ms__tts_audio {
     uint64_t hash;
     const struct ms__flite_voice *voice;
     int rate;
-    struct ms__tts_audio *hnext;              /* same-hash chain */
+    struct ms__tts_audio *hnext;               /* same-hash chain */
     struct ms__tts_audio *lru_prev, *lru_next; /* idle list (refs == 0) */
     char text[];
 };

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #define TAG_PREFIX  "ms-tts-1"
-#define TAG_MAX     1000            /* libsndfile drops longer WAV strings */
-#define MAX_SAMPLES (600 * 48000)   /* 10 minutes: anything longer is not ours */
+#define TAG_MAX     1000          /* libsndfile drops longer WAV strings */
+#define MAX_SAMPLES (600 * 48000) /* 10 minutes: anything longer is not ours */
 
 static atomic_uint tmp_seq;
 
@@ -47,8 +47,8 @@ static int errno_code(int e)
     }
 }
 
-static int read_checked(SNDFILE *sf, const SF_INFO *info, int rate, const char *tag,
-                        int16_t **pcm, size_t *n)
+static int read_checked(SNDFILE *sf, const SF_INFO *info, int rate, const char *tag, int16_t **pcm,
+                        size_t *n)
 {
     const char *got = sf_get_string(sf, SF_STR_COMMENT);
     if (info->samplerate != rate || info->channels != 1 || info->frames < 0 ||

@@ -27,7 +27,8 @@ int ms__tts_disk_read(const char *dir, const struct ms__flite_voice *voice, int 
                       const char *text, uint64_t hash, int16_t **pcm, size_t *n);
 
 /* Creates DIR (one level) and DIR/<voice> as needed. 0, MS_EIO, MS_EACCES,
- * MS_ENOENT (DIR's parent missing) or MS_EMSGSIZE (key too long to store). */
+ * MS_ENOSPC, MS_ENOENT (DIR's parent missing) or MS_EMSGSIZE (path or key too
+ * long to store). */
 int ms__tts_disk_write(const char *dir, const struct ms__flite_voice *voice, int rate,
                        const char *text, uint64_t hash, const int16_t *pcm, size_t n);
 

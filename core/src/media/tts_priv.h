@@ -8,6 +8,7 @@
 #include "media/tts.h"
 #include "media/tts_cache.h"
 
+#include <stdatomic.h>
 #include <uv.h>
 
 enum tts_job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
@@ -27,37 +28,42 @@ struct ms__tts_job {
     size_t prio; /* lowest first: the sentence's index in its stream */
     enum tts_job_state state;
     struct ms__tts_job *qprev, *qnext; /* the queue, then the done list (qnext) */
-    /* results (worker) */
-    int status;
+    /* results (worker). pcm is sized when the first audio is known and never
+     * moves; the worker fills it and publishes how much with `avail`
+     * (release), so the loop may play the first samples (acquire) while the
+     * rest is synthesised. samples, status and the rest are final once the
+     * job is in the done list. */
     int16_t *pcm;
+    atomic_size_t avail;
+    int status;
     size_t samples;
     bool synthesised, disk_hit, disk_written;
     uint64_t synth_ns;
     /* loop side */
-    struct ms__tts_job *hnext;      /* t->jobs chain of equal hashes */
-    struct ms__tts_seg *waiters;    /* sentences waiting for it */
+    struct ms__tts_job *hnext;   /* t->jobs chain of equal hashes */
+    struct ms__tts_seg *waiters; /* sentences waiting for it */
     char text[];
 };
 
 /* One sentence of a stream. */
 struct ms__tts_seg {
     struct ms__tts_stream *stream;
-    struct ms__tts_job *job;             /* while waiting */
-    struct ms__tts_seg *wprev, *wnext;   /* in job->waiters */
-    struct ms__tts_audio *audio;         /* once ready, until played */
-    int status;                          /* < 0: failed */
+    struct ms__tts_job *job;           /* while waiting */
+    struct ms__tts_seg *wprev, *wnext; /* in job->waiters */
+    struct ms__tts_audio *audio;       /* once ready, until played */
+    int status;                        /* < 0: failed */
 };
 
 struct ms__tts_stream {
-    struct ms__tts *tts; /* NULL once detached by ms__tts_free */
+    struct ms__tts *tts;                /* NULL once detached by ms__tts_free */
     struct ms__tts_stream *prev, *next; /* tts->streams */
-    size_t nseg, cur;  /* sentences; the one being read */
-    size_t pos;        /* samples of seg[cur] read */
-    size_t pending;    /* sentences waiting for a job */
-    size_t ready;      /* sentences whose audio arrived */
-    uint64_t played;   /* samples read */
-    int status;        /* < 0: failed or cancelled */
-    bool held;         /* holds the loop's virtual clock */
+    size_t nseg, cur;                   /* sentences; the one being read */
+    size_t pos;                         /* samples of seg[cur] read */
+    size_t pending;                     /* sentences waiting for a job */
+    size_t ready;                       /* sentences whose audio arrived */
+    uint64_t played;                    /* samples read */
+    int status;                         /* < 0: failed or cancelled */
+    bool held;                          /* holds the loop's virtual clock */
     struct ms__tts_seg seg[];
 };
 
@@ -71,15 +77,17 @@ struct ms__tts {
     struct ms__tts_stats stats;
     uint64_t next_seq;
     bool closing;
-    /* worker */
-    uv_thread_t thread;
+    /* workers */
+    uv_thread_t *threads;
+    unsigned nthreads, started; /* threads wanted; threads running or to be joined */
     uv_mutex_t mu;
     uv_cond_t cv;
     uv_async_t async;
-    struct ms__tts_job *queue;                /* under mu: submitted, not started */
+    struct ms__tts_job *queue;                 /* under mu: submitted, not started */
     struct ms__tts_job *done_head, *done_tail; /* under mu: finished */
-    int gate;                                 /* under mu: jobs it may still start; < 0 any */
-    bool stop, exited;                        /* under mu */
+    int gate;                                  /* under mu: jobs it may still start; < 0 any */
+    unsigned exited;                           /* under mu: threads past their loop */
+    bool stop;                                 /* under mu */
 };
 
 /* tts.c */
@@ -90,7 +98,12 @@ void ms__tts_worker_gone(struct ms__tts *t);                       /* after join
  * waits for it. */
 void ms__tts_seg_unwait(struct ms__tts *t, struct ms__tts_seg *seg);
 
-/* tts_worker.c: start needs t->mu, cv, async initialised by the caller. */
+/* tts_produce.c, on a worker thread: the job's audio from the disk cache, or
+ * synthesised (streaming into job->pcm) and written to the disk cache. */
+void ms__tts_produce(const char *cache_dir, struct ms__tts_job *job);
+
+/* tts_worker.c: start needs t->mu, cv, async and nthreads set by the caller;
+ * on failure, the threads it started have been stopped and joined. */
 int ms__tts_worker_start(struct ms__tts *t);
 void ms__tts_worker_submit(struct ms__tts *t, struct ms__tts_job *job);
 /* true if the job had not started: it is the caller's again. */

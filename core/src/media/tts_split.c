@@ -9,18 +9,18 @@
 struct segs {
     char **v;
     size_t n, cap;
+    size_t first_max, max; /* length bounds of the first segment and the others */
 };
 
-static const char *const titles[] = {"mr",   "mrs", "ms",  "dr",  "prof", "st",  "mt",
-                                     "rev",  "gen", "capt", "lt", "col",  "sgt", "gov",
-                                     "sen",  "rep", "hon", "ft",  NULL};
+static const char *const titles[] = {"mr",  "mrs", "ms",   "dr", "prof", "st",  "mt",
+                                     "rev", "gen", "capt", "lt", "col",  "sgt", "gov",
+                                     "sen", "rep", "hon",  "ft", NULL};
 
 static const char *const abbrevs[] = {
-    "etc", "vs",  "no",  "nos", "inc", "ltd", "co",   "corp", "approx", "dept", "est",
-    "fig", "ext", "tel", "vol", "pp",  "ch",  "sec",  "min",  "hr",     "hrs",  "jr",
-    "sr",  "jan", "feb", "mar", "apr", "jun", "jul",  "aug",  "sep",    "sept", "oct",
-    "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri",   "sat",  "sun",
-    NULL};
+    "etc", "vs",   "no",  "nos", "inc",   "ltd", "co",  "corp", "approx", "dept", "est", "fig",
+    "ext", "tel",  "vol", "pp",  "ch",    "sec", "min", "hr",   "hrs",    "jr",   "sr",  "jan",
+    "feb", "mar",  "apr", "jun", "jul",   "aug", "sep", "sept", "oct",    "nov",  "dec", "mon",
+    "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun",  NULL};
 
 static bool ascii_alnum(char c)
 {
@@ -95,8 +95,8 @@ static size_t cut_point(const char *s, size_t max, size_t *skip)
 {
     *skip = 1;
     for (size_t k = max; k > max / 3; k--) /* a clause boundary in the last two thirds */
-        if (s[k] == ' ' && (s[k - 1] == ',' || s[k - 1] == ':' ||
-                            (s[k - 1] == '-' && k >= 2 && s[k - 2] == ' ')))
+        if (s[k] == ' ' &&
+            (s[k - 1] == ',' || s[k - 1] == ':' || (s[k - 1] == '-' && k >= 2 && s[k - 2] == ' ')))
             return k;
     for (size_t k = max; k > 0; k--)
         if (s[k] == ' ')
@@ -108,10 +108,12 @@ static size_t cut_point(const char *s, size_t max, size_t *skip)
     return k ? k : max;
 }
 
-static int push_bounded(struct segs *o, const char *s, size_t len, size_t max)
+static int push_bounded(struct segs *o, const char *s, size_t len)
 {
-    while (len > max) {
-        size_t skip, k = cut_point(s, max, &skip);
+    while (len && *s == ' ')
+        s++, len--;
+    while (len > (o->n ? o->max : o->first_max)) {
+        size_t skip, k = cut_point(s, o->n ? o->max : o->first_max, &skip);
         int rc = push(o, s, k);
         if (rc < 0)
             return rc;
@@ -146,12 +148,12 @@ static bool period_ends(const char *b, size_t dot, size_t after)
     return !(abbrev && *next >= '0' && *next <= '9');
 }
 
-static int scan(struct segs *o, const char *b, size_t max)
+static int scan(struct segs *o, const char *b)
 {
     size_t len = strlen(b), start = 0;
     for (size_t i = 0; i < len; i++) {
         if (b[i] == '\n') {
-            int rc = push_bounded(o, b + start, i - start, max);
+            int rc = push_bounded(o, b + start, i - start);
             if (rc < 0)
                 return rc;
             start = i + 1;
@@ -165,27 +167,28 @@ static int scan(struct segs *o, const char *b, size_t max)
         bool lone_dot = (j == i + 1 && b[i] == '.');
         while (j < len && strchr("\"')]}", b[j]))
             j++;
-        bool ends = (j == len || b[j] == ' ' || b[j] == '\n') && (!lone_dot || period_ends(b, i, j));
+        bool ends =
+            (j == len || b[j] == ' ' || b[j] == '\n') && (!lone_dot || period_ends(b, i, j));
         if (ends) {
-            int rc = push_bounded(o, b + start, j - start, max);
+            int rc = push_bounded(o, b + start, j - start);
             if (rc < 0)
                 return rc;
             start = j;
         }
         i = j - 1;
     }
-    return push_bounded(o, b + start, len - start, max);
+    return push_bounded(o, b + start, len - start);
 }
 
-int ms__tts_split(const char *text, size_t max_len, char ***out, size_t *n)
+int ms__tts_split(const char *text, size_t first_max, size_t max, char ***out, size_t *n)
 {
-    if (!text || !out || !n || max_len < 16)
+    if (!text || !out || !n || first_max < 16 || max < 16)
         return MS_EINVAL;
     char *b = normalise(text);
     if (!b)
         return MS_ENOMEM;
-    struct segs o = {0};
-    int rc = scan(&o, b, max_len);
+    struct segs o = {.first_max = first_max, .max = max};
+    int rc = scan(&o, b);
     free(b);
     if (rc < 0) {
         ms__tts_split_free(o.v, o.n);

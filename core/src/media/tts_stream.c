@@ -11,14 +11,14 @@ static struct ms__tts_job *job_find(struct ms__tts *t, const struct ms__flite_vo
                                     int rate, const char *text, uint64_t hash)
 {
     struct ms__tts_job *j = ms__u64map_get(&t->jobs, ms__tts_map_key(hash));
-    while (j && !(j->hash == hash && j->voice == voice && j->rate == rate &&
-                  strcmp(j->text, text) == 0))
+    while (j &&
+           !(j->hash == hash && j->voice == voice && j->rate == rate && strcmp(j->text, text) == 0))
         j = j->hnext;
     return j;
 }
 
-static struct ms__tts_job *job_new(struct ms__tts *t, const struct ms__flite_voice *voice,
-                                   int rate, const char *text, uint64_t hash, size_t prio)
+static struct ms__tts_job *job_new(struct ms__tts *t, const struct ms__flite_voice *voice, int rate,
+                                   const char *text, uint64_t hash, size_t prio)
 {
     size_t len = strlen(text);
     struct ms__tts_job *job = calloc(1, sizeof *job + len + 1);
@@ -87,7 +87,7 @@ int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int ra
         return MS_EMSGSIZE;
     char **sentences;
     size_t n;
-    int rc = ms__tts_split(text, MS__TTS_SEGMENT_MAX, &sentences, &n);
+    int rc = ms__tts_split(text, MS__TTS_FIRST_MAX, MS__TTS_SEGMENT_MAX, &sentences, &n);
     if (rc < 0)
         return rc;
     if (n == 0)
@@ -119,6 +119,24 @@ int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int ra
     return 0;
 }
 
+/* Sentence audio readable now from position s->pos: the finished audio, or
+ * what the worker has published so far of the one being synthesised. */
+static size_t seg_available(const struct ms__tts_stream *s, const struct ms__tts_seg *seg,
+                            const int16_t **pcm)
+{
+    if (seg->audio) {
+        *pcm = seg->audio->pcm;
+        return seg->audio->samples - s->pos;
+    }
+    if (!seg->job)
+        return 0;
+    size_t avail = atomic_load_explicit(&seg->job->avail, memory_order_acquire);
+    if (avail <= s->pos)
+        return 0;
+    *pcm = seg->job->pcm; /* written before avail was published: not before */
+    return avail - s->pos;
+}
+
 int ms__tts_read(struct ms__tts_stream *s, int16_t *pcm, size_t n)
 {
     if (s->status < 0)
@@ -132,26 +150,33 @@ int ms__tts_read(struct ms__tts_stream *s, int16_t *pcm, size_t n)
             s->status = seg->status;
             break;
         }
-        if (!seg->audio)
-            break; /* not ready yet */
-        size_t take = seg->audio->samples - s->pos;
+        const int16_t *src = NULL;
+        size_t take = seg_available(s, seg, &src);
         if (take > n - got)
             take = n - got;
         if (take)
-            memcpy(pcm + got, seg->audio->pcm + s->pos, take * sizeof *pcm);
+            memcpy(pcm + got, src + s->pos, take * sizeof *pcm);
         got += take;
         s->pos += take;
-        if (s->pos == seg->audio->samples) { /* played: let the cache have it back */
-            ms__tts_audio_release(seg->audio);
-            seg->audio = NULL;
-            s->cur++;
-            s->pos = 0;
-        }
+        if (!seg->audio || s->pos < seg->audio->samples)
+            break;                         /* the rest is not there yet, or n is reached */
+        ms__tts_audio_release(seg->audio); /* played: let the cache have it back */
+        seg->audio = NULL;
+        s->cur++;
+        s->pos = 0;
     }
     s->played += got;
     if (got == 0 && s->status < 0)
         return s->status;
     return (int)got;
+}
+
+size_t ms__tts_stream_available(const struct ms__tts_stream *s)
+{
+    if (s->status < 0 || s->cur >= s->nseg || s->seg[s->cur].status < 0)
+        return 0;
+    const int16_t *pcm;
+    return seg_available(s, &s->seg[s->cur], &pcm);
 }
 
 bool ms__tts_done(const struct ms__tts_stream *s)

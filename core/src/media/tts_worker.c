@@ -1,43 +1,22 @@
-/* The synthesis thread of one struct ms__tts: takes jobs from a priority
- * queue, produces their audio (disk cache, else flite), and hands them back
- * to the loop through a done list and a uv_async. */
+/* The synthesis threads of one struct ms__tts: take jobs from a priority
+ * queue, produce their audio (tts_produce.c), and hand them back to the loop
+ * through a done list and a uv_async. */
+#define _GNU_SOURCE   /* gettid */
 #define MS_LOG_MODULE "tts"
-#include "media/tts_disk.h"
 #include "media/tts_priv.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* Synthesis yields the CPU to the media loops: on Linux a thread's nice value
+ * is its own, so this lowers only the worker. */
+#define WORKER_NICE 5
 
 /* ---- worker thread ---- */
-
-static void produce(const char *dir, struct ms__tts_job *job)
-{
-    if (dir && ms__tts_disk_read(dir, job->voice, job->rate, job->text, job->hash, &job->pcm,
-                                 &job->samples) == 0) {
-        job->disk_hit = true;
-        job->status = 0;
-        return;
-    }
-    uint64_t t0 = uv_hrtime();
-    int rc = ms__flite_render_voice(job->voice, job->text, job->rate, &job->pcm, &job->samples);
-    job->synth_ns = uv_hrtime() - t0;
-    job->synthesised = true;
-    if (rc == MS_EFORMAT) { /* nothing to say: an empty sentence, cached as such */
-        job->pcm = NULL;
-        job->samples = 0;
-        rc = 0;
-    }
-    job->status = rc;
-    if (rc < 0 || !dir)
-        return;
-    rc = ms__tts_disk_write(dir, job->voice, job->rate, job->text, job->hash, job->pcm,
-                            job->samples);
-    if (rc < 0)
-        ms_warn(NULL, "tts cache %s: cannot write %s/%016llx.wav: %s", dir, job->voice->name,
-                (unsigned long long)job->hash, ms_strerror(rc));
-    job->disk_written = (rc == 0);
-}
 
 static void queue_unlink(struct ms__tts *t, struct ms__tts_job *job)
 {
@@ -62,9 +41,19 @@ static struct ms__tts_job *pick(struct ms__tts *t)
     return best;
 }
 
+static void lower_priority(void)
+{
+    pid_t tid = gettid();
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, (id_t)tid);
+    if (errno == 0 && setpriority(PRIO_PROCESS, (id_t)tid, nice + WORKER_NICE) != 0)
+        ms_debug(NULL, "tts worker: cannot lower its priority");
+}
+
 static void worker_main(void *arg)
 {
     struct ms__tts *t = arg;
+    lower_priority();
     uv_mutex_lock(&t->mu);
     while (!t->stop) {
         struct ms__tts_job *job = pick(t);
@@ -77,7 +66,7 @@ static void worker_main(void *arg)
         if (t->gate > 0)
             t->gate--;
         uv_mutex_unlock(&t->mu);
-        produce(t->cache_dir, job);
+        ms__tts_produce(t->cache_dir, job);
         uv_mutex_lock(&t->mu);
         job->state = JOB_DONE;
         if (t->done_tail)
@@ -87,17 +76,35 @@ static void worker_main(void *arg)
         t->done_tail = job;
         uv_async_send(&t->async);
     }
-    t->exited = true;
+    t->exited++;
     uv_mutex_unlock(&t->mu);
     uv_async_send(&t->async); /* the loop joins us before it closes the handle */
 }
 
 /* ---- loop side ---- */
 
+static void join_all(struct ms__tts *t)
+{
+    for (unsigned i = 0; i < t->started; i++)
+        uv_thread_join(&t->threads[i]);
+    t->started = 0;
+}
+
 int ms__tts_worker_start(struct ms__tts *t)
 {
     t->gate = -1;
-    return uv_thread_create(&t->thread, worker_main, t);
+    t->threads = calloc(t->nthreads, sizeof *t->threads);
+    if (!t->threads)
+        return MS_ENOMEM;
+    for (; t->started < t->nthreads; t->started++) {
+        int rc = uv_thread_create(&t->threads[t->started], worker_main, t);
+        if (rc < 0) {
+            ms__tts_worker_stop(t);
+            join_all(t);
+            return rc;
+        }
+    }
+    return 0;
 }
 
 void ms__tts_worker_submit(struct ms__tts *t, struct ms__tts_job *job)
@@ -135,7 +142,7 @@ void ms__tts_worker_stop(struct ms__tts *t)
 {
     uv_mutex_lock(&t->mu);
     t->stop = true;
-    uv_cond_signal(&t->cv);
+    uv_cond_broadcast(&t->cv);
     uv_mutex_unlock(&t->mu);
 }
 
@@ -145,7 +152,7 @@ void ms__tts_worker_async_cb(uv_async_t *h)
     uv_mutex_lock(&t->mu);
     struct ms__tts_job *done = t->done_head;
     t->done_head = t->done_tail = NULL;
-    bool exited = t->exited;
+    bool exited = t->exited == t->started;
     uv_mutex_unlock(&t->mu);
     while (done) {
         struct ms__tts_job *next = done->qnext;
@@ -153,8 +160,8 @@ void ms__tts_worker_async_cb(uv_async_t *h)
         ms__tts_job_done(t, done);
         done = next;
     }
-    if (exited) {
-        uv_thread_join(&t->thread); /* it is past its last uv_async_send */
+    if (exited && t->started) {
+        join_all(t); /* they are past their last uv_async_send */
         ms__tts_worker_gone(t);
     }
 }
@@ -163,6 +170,6 @@ void ms__tts_set_gate(struct ms__tts *t, int n)
 {
     uv_mutex_lock(&t->mu);
     t->gate = n < 0 ? -1 : n;
-    uv_cond_signal(&t->cv);
+    uv_cond_broadcast(&t->cv);
     uv_mutex_unlock(&t->mu);
 }
