@@ -2,6 +2,7 @@
 #define MS_LOG_MODULE "call"
 #include "call_internal.h"
 #include "cause.h"
+#include "media/tone_detect.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 
@@ -113,6 +114,7 @@ void ms_call_ref(struct ms_call *call)
 
 static void call_free(struct ms_call *call)
 {
+    ms__tone_detect_free(call->detector);
     if (call->ops && call->ops->release)
         call->ops->release(call->ep, call);
     for (size_t i = 0; i < call->nvars; i++) {

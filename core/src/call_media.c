@@ -103,7 +103,7 @@ static void media_tick(void *ud, uint64_t tick_ms)
     call->rx_valid = call->port_ops && call->port_ops->read(call->port, call->rx, n) == 1;
     if (call->rx_valid && call->inband)
         ms__dtmf_inband_feed(call->inband, call->rx, n);
-    if (call->detector && call->rx_valid)
+    if (call->detector && call->rx_valid && !call->op_defer.queued)
         ms__tone_detect_feed(call->detector, call->rx, n);
     if (call->op == OP_RECORD) {
         if (!call->rx_valid)

@@ -30,7 +30,9 @@ static void fire(void *ud)
     case OP_RECORD:
         ms__record_fire(call);
         break;
-    case OP_TONE:
+    case OP_TONE: /* freed here, not in complete(): that may run inside its own callback */
+        ms__tone_detect_free(call->detector);
+        call->detector = NULL;
         call->op_cb.tone(oud, call->op_status, call->tone_heard);
         break;
     case OP_COLLECT: {
@@ -62,10 +64,6 @@ void ms__op_complete(struct ms_call *call, int status, const char *failed)
     snprintf(call->op_failed, sizeof call->op_failed, "%s", failed ? failed : "");
     if (call->op == OP_PLAY || call->op == OP_COLLECT)
         ms__playback_stop(call);
-    if (call->op == OP_TONE) {
-        ms__tone_detect_free(call->detector);
-        call->detector = NULL;
-    }
     if (call->op == OP_MOH && call->tx == TX_MOH) {
         ms__media_emit(call, MS_MEDIA_PLAY_END, false);
         call->tx = TX_SILENCE;
