@@ -6,6 +6,7 @@ set -eu
 PACKAGES="gcc make cmake pkg-config
 liblua5.4-dev libsofia-sip-ua-dev libuv1-dev libspandsp-dev libsndfile1-dev
 libspeexdsp-dev libsqlite3-dev flite1-dev
+libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
 sqlite3 sip-tester baresip-core sox"
 # `tools/deps.sh bench`: also what the load benchmarks use
 if [ "${1:-}" = "bench" ]; then
