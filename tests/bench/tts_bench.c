@@ -1,8 +1,11 @@
-/* TTS benchmark (not part of `make test`): real-time factor per voice, and
- * first-audio latency on a real loop: the time from ms__tts_speak() to the
- * first ms__tts_read() that returns samples, reading from the loop's 20 ms
- * media tick as a call does, and (separately) as soon as the result is back
- * on the loop. Every text is new, so every sentence is synthesised.
+/* TTS benchmark (not part of `make test`), on a real loop, every text new
+ * (so every sentence is synthesised):
+ *  1. real-time factor per voice and rate (flite + speexdsp);
+ *  2. one stream: time from ms__tts_speak() until audio is readable (polled
+ *     every 0.25 ms: the pipeline, streaming included) and until the first
+ *     sentence is complete;
+ *  3. N streams started together: time until the loop's 20 ms media tick
+ *     first reads audio from each, as a call's transmit path does.
  *
  *   tests/bench/tts_bench.sh [RUNS] [THREADS]   builds this file and runs it
  */

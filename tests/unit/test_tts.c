@@ -717,16 +717,29 @@ static void test_cancel_mid_stream(void)
     free(p.v);
     CHECK_EQ_INT(stats(&e).syntheses, 2);
 
-    /* Cancelled while its sentence is being synthesised: the result is
-     * cached when it arrives, nobody is called. */
-    CHECK_EQ_INT(ms__tts_speak(e.tts, "A sentence being synthesised right now.", "awb", 8000, &s),
-                 0);
-    ms__tts_close(s);
+    /* Cancelled while its sentence is being synthesised (its first audio is
+     * out): the worker stops, nothing is cached, nobody is called. */
+    const char *text = "A sentence being synthesised right now, and then dropped.";
+    CHECK_EQ_INT(ms__tts_speak(e.tts, text, "awb", 8000, &s), 0);
     uint64_t deadline = uv_hrtime() + 20000000000ull;
-    while (stats(&e).syntheses + stats(&e).withdrawn < 6 && uv_hrtime() < deadline)
+    while (ms__tts_stream_available(s) == 0 && uv_hrtime() < deadline)
+        ;
+    CHECK(ms__tts_stream_available(s) > 0);
+    ms__tts_close(s);
+    while (stats(&e).abandoned == 0 && uv_hrtime() < deadline)
         turn(&e);
     st = stats(&e);
-    CHECK_EQ_INT(st.syntheses + st.withdrawn, 6);
+    CHECK_EQ_INT(st.abandoned, 1);
+    CHECK_EQ_INT(st.failures, 0);
+    CHECK_EQ_INT(st.syntheses, 3);
+    /* Not cached: asked again, it is synthesised again. */
+    CHECK_EQ_INT(ms__tts_speak(e.tts, text, "awb", 8000, &s), 0);
+    CHECK_EQ_INT(ms__tts_stream_ready(s), 0);
+    p = drain(&e, s);
+    ms__tts_close(s);
+    CHECK_EQ_INT(p.rc, 0);
+    free(p.v);
+    CHECK_EQ_INT(stats(&e).syntheses, 4);
     CHECK(env_close(&e));
 }
 

@@ -51,9 +51,10 @@ int ms__flite_render_voice(const struct ms__flite_voice *voice, const char *text
 /* Streaming synthesis at the voice's native rate: cb receives the audio in
  * order, in chunks as flite produces it, with `bound` an upper bound of the
  * total (known from the first chunk on). The clustergen voices (slt, rms,
- * awb) deliver their first chunk after about a quarter of the synthesis time;
+ * awb) deliver their first chunk after about a third of the synthesis time;
  * kal and kal16 deliver everything at the end. The chunks put together are
- * exactly what ms__flite_render_voice renders at the native rate. A negative
+ * the audio flite_text_to_wave gives (bit for bit for kal and kal16; the
+ * clustergen voices differ from run to run anyway, see above). A negative
  * return from cb stops the synthesis and is returned. 0, MS_EINVAL,
  * MS_EFORMAT (no audio) or MS_ENOMEM. */
 typedef int (*ms__flite_chunk_cb)(void *ud, const int16_t *pcm, size_t n, size_t bound);

@@ -98,28 +98,34 @@ static void stream_seg_ready(struct ms__tts_stream *s)
     }
 }
 
-static void count_result(struct ms__tts *t, const struct ms__tts_job *job)
+static void count_result(struct ms__tts *t, const struct ms__tts_job *job, bool abandoned)
 {
     t->stats.disk_hits += job->disk_hit;
     t->stats.disk_writes += job->disk_written;
-    t->stats.failures += job->status < 0;
     if (job->synthesised) {
         t->stats.syntheses++;
         t->stats.synth_ns += job->synth_ns;
         t->stats.synth_samples += job->samples;
     }
-    if (job->status < 0)
+    if (abandoned) {
+        t->stats.abandoned++;
+    } else if (job->status < 0) {
+        t->stats.failures++;
         ms_warn(NULL, "tts %s: cannot synthesise \"%.40s\": %s", job->voice->name, job->text,
                 ms_strerror(job->status));
+    }
 }
 
 void ms__tts_job_done(struct ms__tts *t, struct ms__tts_job *job)
 {
     job_table_remove(t, job);
-    count_result(t, job);
+    bool abandoned = atomic_load_explicit(&job->abandoned, memory_order_relaxed);
+    count_result(t, job, abandoned);
     int status = job->status;
     struct ms__tts_audio *audio = NULL;
-    if (status == 0 && !t->closing)
+    /* An abandoned job may have been stopped half way, and a new job for its
+     * key may be running: never cache it. */
+    if (status == 0 && !abandoned && !t->closing)
         status = ms__tts_cache_put(t->cache, job->voice, job->rate, job->text, job->hash, job->pcm,
                                    job->samples, &audio); /* takes pcm */
     else
@@ -154,8 +160,12 @@ void ms__tts_seg_unwait(struct ms__tts *t, struct ms__tts_seg *seg)
         seg->wnext->wprev = seg->wprev;
     seg->wprev = seg->wnext = NULL;
     seg->job = NULL;
-    if (job->waiters || !ms__tts_worker_withdraw(t, job))
-        return; /* still wanted, or running: its result will be cached */
+    if (job->waiters)
+        return;                             /* still wanted */
+    if (!ms__tts_worker_withdraw(t, job)) { /* running: stop it */
+        atomic_store_explicit(&job->abandoned, true, memory_order_relaxed);
+        return;
+    }
     job_table_remove(t, job);
     t->stats.withdrawn++;
     free(job);

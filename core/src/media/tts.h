@@ -23,7 +23,7 @@
  * Synthesis streams: flite's chunks are resampled as they come into a buffer
  * sized once, and published with an atomic count, so the first words of a
  * sentence play while the rest is synthesised (16 kHz voices: first audio
- * after ~1/4 of the sentence's synthesis time).
+ * after about a third of the sentence's synthesis time).
  * Concurrent requests for one (voice, rate, sentence) share one job, so a
  * sentence is never synthesised twice while its audio is cached. Jobs run in
  * order of the sentence's index in its stream (every stream's first sentence
@@ -88,9 +88,9 @@ int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int ra
 int ms__tts_read(struct ms__tts_stream *s, int16_t *pcm, size_t n);
 /* Every sample has been read. */
 bool ms__tts_done(const struct ms__tts_stream *s);
-/* Cancels (pending sentences nobody else waits for are dropped from the
- * worker's queue; one being synthesised finishes and is cached) or releases.
- * NULL is a no-op. */
+/* Cancels or releases. Sentences nobody else waits for are dropped from the
+ * worker's queue, and one being synthesised is stopped at flite's next chunk
+ * (or, for kal, finishes) and not cached. NULL is a no-op. */
 void ms__tts_close(struct ms__tts_stream *s);
 
 /* Samples a read would return now from the current sentence (0: none yet, or
@@ -111,10 +111,11 @@ struct ms__tts_stats {
     uint64_t joined;        /* ... that joined a job already queued or running */
     uint64_t jobs;          /* jobs given to the worker */
     uint64_t withdrawn;     /* queued jobs dropped: nobody waited any more */
+    uint64_t abandoned;     /* running jobs stopped: nobody waited any more */
     uint64_t disk_hits;     /* jobs served from the disk cache */
-    uint64_t syntheses;     /* flite runs */
+    uint64_t syntheses;     /* flite runs (abandoned ones included) */
     uint64_t disk_writes;   /* files written to the disk cache */
-    uint64_t failures;      /* jobs that failed */
+    uint64_t failures;      /* jobs that failed (abandoned ones apart) */
     uint64_t synth_ns;      /* worker time spent in syntheses (flite + resampling) */
     uint64_t synth_samples; /* audio they produced, at the call rate */
     size_t cache_bytes, cache_entries, streams_open;

@@ -1,5 +1,6 @@
 /* Internals shared by tts.c (life cycle, job results), tts_stream.c (speak,
- * read, close) and tts_worker.c (the synthesis thread). Private to them. */
+ * read, close), tts_worker.c (the synthesis threads and their queue) and
+ * tts_produce.c (one job's audio). Private to them. */
 #ifndef MS_MEDIA_TTS_PRIV_H
 #define MS_MEDIA_TTS_PRIV_H
 
@@ -39,6 +40,9 @@ struct ms__tts_job {
     size_t samples;
     bool synthesised, disk_hit, disk_written;
     uint64_t synth_ns;
+    /* set by the loop when nobody waits for the running job any more: the
+     * worker stops at the next chunk, the loop drops the result */
+    atomic_bool abandoned;
     /* loop side */
     struct ms__tts_job *hnext;   /* t->jobs chain of equal hashes */
     struct ms__tts_seg *waiters; /* sentences waiting for it */

@@ -43,6 +43,8 @@ static int sink_open(struct sink *k, size_t bound)
 static int on_chunk(void *ud, const int16_t *pcm, size_t n, size_t bound)
 {
     struct sink *k = ud;
+    if (atomic_load_explicit(&k->job->abandoned, memory_order_relaxed))
+        return MS_ECANCELED; /* barge-in, hangup: free the worker */
     int rc = k->job->pcm ? 0 : sink_open(k, bound);
     if (rc < 0)
         return rc;

@@ -11,9 +11,10 @@ static struct ms__tts_job *job_find(struct ms__tts *t, const struct ms__flite_vo
                                     int rate, const char *text, uint64_t hash)
 {
     struct ms__tts_job *j = ms__u64map_get(&t->jobs, ms__tts_map_key(hash));
-    while (j &&
-           !(j->hash == hash && j->voice == voice && j->rate == rate && strcmp(j->text, text) == 0))
-        j = j->hnext;
+    while (j && !(j->hash == hash && j->voice == voice && j->rate == rate &&
+                  strcmp(j->text, text) == 0 &&
+                  !atomic_load_explicit(&j->abandoned, memory_order_relaxed)))
+        j = j->hnext; /* an abandoned job is stopping: start a new one */
     return j;
 }
 
