@@ -839,6 +839,32 @@ static void test_stall_in_pause(void)
     }
 }
 
+/* Two stalls in a row: the sender's (200 ms of silence), and 40 ms after the audio
+ * came back, the receiver's (295 ms without frames, 240 ms of audio lost). */
+static void test_two_stalls(void)
+{
+    const struct sim_buf *hold = pcm_of("demo/hold");
+    struct sim_buf b = {0};
+    sim_append(&b, NULL, 1600, 1.0);
+    sim_append(&b, hold->pcm, hold->n, 1.0);
+    sim_append(&b, NULL, 8000, 1.0);
+    struct sim_rng r = {5};
+    sim_channel(&b, MS_CODEC_PCMU, 0.0, &r);
+    size_t at1 = 1600 + 1500 * 8, at2 = at1 + 240 * 8;
+    CHECK(sim_stall(&b, at1, 200 * 8, 0) == 0);
+    CHECK(sim_stall(&b, at2, 0, 240 * 8) == 0);
+    struct sim_events ev = {0};
+    struct ms__hear *h;
+    CHECK_EQ_INT(ms__hear_new(&h, set, sim_on_event, &ev), 0);
+    sim_feed_jump(h, &ev, &b, 0, at2, 295);
+    ms__hear_free(h);
+    sim_buf_free(&b);
+    CHECK_EQ_INT(ev.n, 2);
+    CHECK(near(ev.e[0].ev.start_ms, 200, 40));
+    CHECK(ev.e[1].ev.complete);
+    CHECK(near(ev.e[1].ev.end_ms, 200 + hold->n / 8 + 200 + 295 - 240, 40));
+}
+
 /* The stream ends in the middle of a prompt; then the listener hears a new one. */
 static void test_finish_and_reuse(void)
 {
@@ -928,6 +954,7 @@ int main(void)
     RUN(test_stall_or_cut);
     RUN(test_stall_time_jump);
     RUN(test_stall_in_pause);
+    RUN(test_two_stalls);
     RUN(test_frames_and_time);
     RUN(test_finish_and_reuse);
     RUN(test_shared_set);

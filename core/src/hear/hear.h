@@ -6,9 +6,9 @@
  * silence, prompts back to back, barge-in (a prompt cut short), lost packets
  * (concealed as silence or a repeated frame), a frame slip of the jitter buffer
  * (20 ms repeated or dropped), stalls (see Gaps), unknown audio and the caller's
- * echo. Cost: 2.5 us of CPU per 20 ms frame with a set of ordinary prompts (up to
- * ~9 us with hundreds of near-identical ones; the slowest frames ~0.2 ms), 15.6 KB
- * per listener; figures from tools/hear-eval.c.
+ * echo. Cost: 2.7 us of CPU per 20 ms frame with a set of ordinary prompts (up to
+ * ~11 us with hundreds of near-identical ones; the slowest frames ~0.2 ms, ~1 ms
+ * with those), 15.6 KB per listener; figures from tools/hear-eval.c.
  *
  * How: every 10 ms ("hop") the last 32 ms of audio give 16 mel band energies (dB).
  * Each known sound is analysed the same way when added, at two sub-hop phases (5 ms
@@ -84,6 +84,9 @@
  *    "welcome back"), followed by silence, is reported 0.5 s later: the longer one
  *    might go on after a stall. A stall longer than that exactly there makes the
  *    longer one heard as the shorter one.
+ *  - While a sound waits at a gap, or was just realigned after one, a known sound
+ *    that started later and matched less (a word of it: "for" in "press 1 for
+ *    sales") is not reported: it waits for the first to go on or not.
  *  - A sound shorter than 0.6 s of audio is reported when it ends if 60% of its
  *    audible frames matched, not counting those lost in a gap: one that lost most
  *    of its audio is not reported.

@@ -2,11 +2,13 @@
  *
  * Every hop, in order of start: a hypothesis is reported (START) once it has enough
  * evidence (hear_hyp.c) and nothing that started no later than it (within SLACK)
- * still competes: a plausible LIVE one that has not visibly diverged, or an ended
- * one it has not outlasted (ended_blocks()). Two guesses at one occurrence of a
- * sound keep the better. A reported one explains its audio: hypotheses that
- * started inside it are dropped, and no new ones are made there. Its END follows
- * when it ends. At the end of the stream, what is still undecided is ambiguous.
+ * still competes: a plausible LIVE one that has not visibly diverged (or that
+ * stopped at a gap having matched more, gapped_over()), or an ended one it has not
+ * outlasted (ended_blocks()). Two guesses at one occurrence of a sound keep the
+ * better. A reported one explains its audio (up to where it surely matched: not
+ * past a gap while a realignment after it is on trial): hypotheses that started
+ * inside it are dropped, and no new ones are made there. Its END follows when it
+ * ends. At the end of the stream, what is still undecided is ambiguous.
  */
 #include "hear/hear_hyp.h"
 
@@ -156,6 +158,14 @@ static bool diverged(const struct ms__hear_hyp *y, const struct ms__hear_hyp *o)
            y->last_good > o->last_good;
 }
 
+/* o stopped at a gap (or was realigned across one, on trial) and may go on: y, which
+ * matched less, may be a part of it ("for" inside "Press 1 for sales"). */
+static bool gapped_over(const struct ms__hear_hyp *y, const struct ms__hear_hyp *o)
+{
+    return (o->held || ms__hear_gap_untried(o)) &&
+           ms__hear_hyp_counts(o)->n_good >= ms__hear_hyp_counts(y)->n_good;
+}
+
 /* Does o keep y from being reported now? May drop o (or both: *drop_y). */
 static bool blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_hyp *o, bool *drop_y)
 {
@@ -174,7 +184,8 @@ static bool blocks(struct ms__hear *h, struct ms__hear_hyp *y, struct ms__hear_h
         return ended_blocks(h, y, o); /* as if o had been cut where the gap began */
     }
     if (o->state == MS__HYP_LIVE)
-        return o->confirmed || (ms__hear_hyp_plausible(o) && !diverged(y, o));
+        return o->confirmed ||
+               (ms__hear_hyp_plausible(o) && (!diverged(y, o) || gapped_over(y, o)));
     if (o->confirmed)
         return true; /* its END comes first and may drop y */
     if (!ms__hear_hyp_evidence(h, o))

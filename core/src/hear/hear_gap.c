@@ -7,17 +7,19 @@
  *
  * Holding. A hypothesis whose sound is audible where the stream went silent
  * (GAP_HOPS such hops in its bad run, at most GAP_EDGE loud ones), or that fails
- * (hear_hyp.c) on the hops after a silence it went through silent itself (a gap in
- * a pause of the sound, then the audio resumed elsewhere), is held: its counts go back
- * to its last good hop, nothing is compared, and it waits, while the stream is
- * silent, up to GAP_MAX (plus the pause the sound itself would make there).
+ * (hear_hyp.c) on the hops after the longest recent silence of the stream, which it
+ * went through silent itself (a gap in a pause of the sound, then the audio resumed
+ * elsewhere), is held: its counts go back to its last good hop, nothing is compared,
+ * and it waits, while the stream is silent, up to GAP_MAX (plus the pause the sound
+ * itself would make there).
  * A young one whose bad run before its first good hop is such a silence (its
  * beginning fell in a gap) forgets that run instead (ms__hear_gap_before).
  *
  * Resuming. When audio comes back, the alignments that make the sound resume from
  * EARLIER_HOPS before where it stopped to LATER_HOPS further on than if it had
  * played on are scored on the resumed hops (from RESYNC_AT of them, every
- * RESYNC_EVERY), and the best that fits is taken, on trial: if it stops matching
+ * RESYNC_EVERY; after a silence of REGAP hops, a second stall, only those after
+ * it), and the best that fits is taken, on trial: if it stops matching
  * (other audio) before TRIAL good hops, or stops at all (another gap, silence)
  * before TRIAL_REPORT, it goes back to where it was before the gap, cut short
  * there; until TRIAL_REPORT good hops it is not reported, and it explains
@@ -35,9 +37,11 @@
 #define GAP_HOPS     2   /* silent hops where the sound is audible: a gap */
 #define GAP_EDGE     4   /* loud bad hops allowed before them (windows over its edge) */
 #define LATE_BAD     4   /* or failing on hops after a silence where it was silent too */
+#define GAP_RECENT   10  /* ... a silence that ended at most this long before the bad run */
 #define GAP_MAX      150 /* hops (1.5 s) of silence after which it was cut short */
 #define GAP_LIKELY   50  /* hops of silence within which most stalls end */
 #define BLIP         3   /* loud hops fewer than this, then silence again: still the gap */
+#define REGAP        5   /* silent hops in a row after audio came back: a gap again */
 #define EDGE_HOPS    2   /* first hops after the gap not scored (windows over its edge) */
 #define RESYNC_AT    10  /* hops after the audio resumed: first try, */
 #define RESYNC_EVERY 4   /* ... then every RESYNC_EVERY hops, */
@@ -76,15 +80,16 @@ bool ms__hear_gap_begins(const struct ms__hear *h, struct ms__hear_hyp *y, int64
     if (y->now.n_good < GAP_GOOD)
         return false;
     bool now = y->gap_hops >= GAP_HOPS && y->loud_bad <= GAP_EDGE;
-    bool past = failing && y->quiet >= GAP_HOPS && n - y->last_quiet >= LATE_BAD;
+    bool past = failing && y->quiet >= GAP_HOPS && n - y->quiet_end >= LATE_BAD &&
+                y->quiet_end > y->bad_from - GAP_RECENT;
     if (!now && !past)
         return false;
     y->held = true;
     y->now = y->at_good; /* the hops since the last good one are not counted */
-    y->gap_from = now ? n - y->gap_hops + 1 : y->last_good + 1;
+    y->gap_from = now ? n - y->gap_hops + 1 : y->quiet_end - y->quiet + 1;
     /* if it resumes where it stopped, a pause of its own may follow the gap */
     y->gap_to = y->gap_from + GAP_MAX + pause_at(h, y, y->gap_from - y->n0);
-    y->resume = now ? -1 : y->last_quiet + 1;
+    y->resume = now ? -1 : y->quiet_end + 1;
     y->missing_to = -1;
     for (int64_t k = y->gap_from > h->lo ? y->gap_from : h->lo; k <= n; k++)
         if (ms__hear_hist(h, k)->flags & MS__HEAR_MISSING)
@@ -246,9 +251,9 @@ static void give_up(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
  * hops of its end: it is unlikely that a stall took just those). */
 static bool in_gap(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
 {
-    if (y->resume >= 0 && n - y->resume >= BLIP)
+    if (y->resume >= 0 && n - y->resume >= BLIP && y->hush < REGAP)
         return false; /* a pause in the resumed audio */
-    y->resume = -1;
+    y->resume = -1;   /* (again: the resync looks at the audio after this silence) */
     y->telling = 0;
     bool over = n >= y->n0 + ms__hear_hyp_end_hop(h, y) && ms__hear_hyp_heard_to_end(h, y);
     if (over ? n - y->gap_from >= GAP_LIKELY : n >= y->gap_to)
@@ -261,6 +266,7 @@ void ms__hear_gap_step(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
     const struct ms__hear_frame *x = ms__hear_hist(h, n);
     if (x->flags & MS__HEAR_MISSING)
         y->missing_to = n;
+    y->hush = x->flags & MS__HEAR_LOUD ? 0 : y->hush + 1;
     if (!(x->flags & MS__HEAR_LOUD)) {
         if (n >= y->n0 + ms__hear_hyp_end_hop(h, y) && end_missed(h, y)) {
             give_up(h, y, n); /* complete: the receiver is back, to silence */

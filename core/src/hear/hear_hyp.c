@@ -23,6 +23,7 @@
 #define RECENT_MASK     0xffu /* to be reported while playing, of the last 8 hops compared */
 #define RECENT_BAD      1     /* ... at most this many may be bad */
 #define EXPLAINED_SLACK 3     /* hops: a new one may start this far inside reported audio */
+#define QUIET_RECENT    40    /* hops: the longest silence of the stream this recent (gaps) */
 #define CROWD_NEAR      6     /* hops: a dropped candidate this close in start crowds one */
 #define REPORTED_NEAR   (MAX_SHIFT * MS__HEAR_PSTEP + 2 * MS__HEAR_HOP) /* samples */
 
@@ -55,13 +56,30 @@ bool ms__hear_hyp_telling(const struct ms__hear *h, const struct ms__hear_hyp *y
     return ms__hear_hist(h, n)->tot > (floor > MS__HEAR_SILENCE ? floor : MS__HEAR_SILENCE);
 }
 
+/* The stream's silences (for gaps, hear_gap.c), and before its first good hop,
+ * its audible frames that fell where no audio came (its beginning not heard). */
+static void note_silence(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
+{
+    const struct ms__hear_frame *x = ms__hear_hist(h, n);
+    if (x->flags & MS__HEAR_LOUD)
+        return;
+    y->quiet_run = y->last_quiet == n - 1 ? y->quiet_run + 1 : 1;
+    y->last_quiet = n;
+    if (y->quiet_run >= y->quiet || n - y->quiet_end > QUIET_RECENT) {
+        y->quiet = y->quiet_run;
+        y->quiet_end = n;
+    }
+    const struct ms__hear_sound *snd = ms__hear_hyp_sound(h, y);
+    int64_t k = n - y->n0;
+    if (y->a < 0 && (x->flags & MS__HEAR_MISSING) && k >= 0 && k < snd->hops &&
+        (ms__hear_sound_frame(snd, (uint32_t)k, y->p)->flags & MS__HEAR_LOUD))
+        y->unheard++;
+}
+
 void ms__hear_hyp_account(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
 {
     const struct ms__hear_sound *snd = ms__hear_hyp_sound(h, y);
-    if (!(ms__hear_hist(h, n)->flags & MS__HEAR_LOUD)) {
-        y->quiet++;
-        y->last_quiet = n;
-    }
+    note_silence(h, y, n);
     unsigned d = 0;
     int r = compare(h, snd, n, y->n0, y->p, y->g, &d);
     if (r < 0)
@@ -87,7 +105,6 @@ void ms__hear_hyp_account(struct ms__hear *h, struct ms__hear_hyp *y, int64_t n)
     }
     y->now.n_good++;
     y->bad_run = 0;
-    y->quiet = 0;
     y->trial -= y->trial > 0;
     if (y->a < 0)
         y->a = n;
@@ -194,6 +211,8 @@ static void check_end(struct ms__hear *h, struct ms__hear_hyp *y, int64_t now)
     if (now >= y->n0 + ms__hear_hyp_end_hop(h, y)) {
         y->state = MS__HYP_DONE;
         y->complete = ms__hear_hyp_heard_to_end(h, y);
+        if (y->complete)
+            y->trial = 0; /* a realignment across a gap that led to its end was right */
         return;
     }
     if (y->bad_run > 0 && ms__hear_gap_begins(h, y, now, false))
@@ -388,6 +407,7 @@ void ms__hear_hyp_try(struct ms__hear *h, uint32_t sound, int64_t s0)
                                .g_n = 1,
                                .a = -1,
                                .last_good = -1,
+                               .last_quiet = -2,
                                .resume = -1};
     int64_t n0;
     unsigned p;

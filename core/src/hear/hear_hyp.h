@@ -58,13 +58,16 @@ struct ms__hear_hyp {
     uint32_t deficits;  /* hops of the bad run quieter than expected */
     uint32_t gap_hops;  /* ... silent where the sound is audible */
     uint32_t loud_bad;  /* ... where the stream is loud */
-    uint32_t quiet;     /* hops since the last good one where the stream is silent, */
-    int64_t last_quiet; /* ... the last of them */
+    uint32_t quiet_run; /* hops in a row where the stream is silent, up to the last */
+    int64_t last_quiet; /* ... one; and the longest such run lately (QUIET_RECENT): */
+    uint32_t quiet;     /* ... its length */
+    int64_t quiet_end;  /* ... and its last hop */
     int64_t gap_from;   /* held: first hop of the gap */
     int64_t gap_to;     /* held: it gives up when the stream is still silent here */
     int64_t resume;     /* held: first loud hop after it; -1: none yet */
     int64_t missing_to; /* held: last hop of it where no audio came (MISSING) */
     uint32_t telling;   /* held: hops since then loud enough to tell */
+    uint32_t hush;      /* held: silent hops in a row */
     int64_t gap_shift;  /* samples added to the start by gaps (realigned) */
     uint32_t unheard;   /* its audible frames lost in gaps (skipped, or its end missed) */
     uint32_t trial;     /* good hops still to match after a gap, or it goes back to: */
