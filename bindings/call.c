@@ -7,8 +7,13 @@
 #include "moonswitch/call.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
+#include "base/file_load.h"
+#include "base/path.h"
+#include "runtime_internal.h"
 #include "script.h"
+#include "speech_opts.h"
 
+#include <ctype.h>
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +89,25 @@ static int l_hangup(lua_State *L)
     luaL_argcheck(L, rc != MS_EINVAL, 2, "unknown hangup cause");
     lua_pushboolean(L, 1);
     return 1;
+}
+
+/* call:transfer(dest): ends this script; the entry runs again with call.destination = dest.
+ * Does not return. dest: 1 to 64 of letters, digits and + * # _ . - @ */
+static int l_transfer(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    size_t n;
+    const char *dest = luaL_checklstring(L, 2, &n);
+    bool ok = n >= 1 && n <= 64;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)dest[i]) || strchr("+*#_.-@", dest[i]);
+    luaL_argcheck(L, ok, 2, "1 to 64 of letters, digits and + * # _ . - @");
+    free(s->transfer_to);
+    s->transfer_to = strdup(dest);
+    if (!s->transfer_to)
+        return luaL_error(L, "not enough memory");
+    return ms__raise_transfer(L);
 }
 
 /* ---- media primitives ---- */
@@ -397,10 +421,34 @@ static void collect_done(void *ud, const struct ms_collect_result *r)
         ms__script_resume(s, push_fail(co, r->status, r->failed));
         return;
     }
-    lua_createtable(co, 0, 3);
+    lua_createtable(co, 0, 5);
     lua_pushstring(co, r->digits);
     lua_setfield(co, -2, "digits");
+    if (r->speech) {
+        lua_pushstring(co, r->speech);
+        lua_setfield(co, -2, "speech");
+    }
+    if (r->speech || strcmp(r->reason, "nomatch") == 0) {
+        lua_pushnumber(co, (lua_Number)r->confidence);
+        lua_setfield(co, -2, "confidence");
+    }
     resume_with_reason(s, r->reason, r->terminator);
+}
+
+/* A refused start of collect: errors of the script raise, the others return fail. */
+static int collect_refused(lua_State *L, int rc, const char *grammar_err)
+{
+    if (rc == MS_EHANGUP)
+        return ms__raise_hangup(L);
+    if (rc == MS_EINVAL && !grammar_err[0])
+        return luaL_argerror(L, 2, "invalid digit collection options");
+    if (rc == MS_EFORMAT || rc == MS_ENOENT || rc == MS_EINVAL)
+        return luaL_error(L, "gather: speech: %s", grammar_err[0] ? grammar_err : ms_strerror(rc));
+    if (rc == MS_EBUSY)
+        return push_fail(L, rc, "every speech recogniser is in use (config asr.pool)");
+    if (rc == MS_ENOSYS)
+        return push_fail(L, rc, "speech recognition is off (config asr)");
+    return push_fail(L, rc, NULL);
 }
 
 /* call:_collect{prompt=, min=, max=, timeout=, inter_digit=, terminators=, flush=}:
@@ -426,12 +474,46 @@ static int l_collect(lua_State *L)
     };
     lua_getfield(L, 2, "flush");
     o.flush = lua_toboolean(L, -1);
+    struct ms_speech_opts so;
+    const char *kw[MAX_NAMES];
+    char grammar_err[256] = "";
+    if (lua_getfield(L, 2, "speech") == LUA_TTABLE) {
+        ms__lua_speech_opts(L, lua_gettop(L), &so, kw, MAX_NAMES);
+        so.err = grammar_err;
+        so.errlen = sizeof grammar_err;
+        o.speech = &so;
+    }
     int rc = ms_call_collect(call, &o, collect_done, s);
-    luaL_argcheck(L, rc != MS_EINVAL, 2, "invalid digit collection options");
-    if (rc == MS_EHANGUP)
-        return ms__raise_hangup(L);
     if (rc < 0)
-        return push_fail(L, rc, NULL);
+        return collect_refused(L, rc, grammar_err);
+    return ms__script_wait(L, s);
+}
+
+static void grammar_loaded(void *ud, int status, char *data, size_t len)
+{
+    struct ms_script *s = ud;
+    if (status < 0) {
+        ms__script_resume(s, push_fail(s->co, status, NULL));
+        return;
+    }
+    lua_pushlstring(s->co, data, len);
+    free(data);
+    ms__script_resume(s, 1);
+}
+
+/* call:_read_grammar(path) -> text: a grammar file below the scripts directory, read off the
+ * loop (gather's speech.grammar_file). */
+static int l_read_grammar(lua_State *L)
+{
+    struct ms_call *call = live_call(L);
+    struct ms_script *s = ms__script_check(L, call);
+    const char *rel = luaL_checkstring(L, 2);
+    char path[1024];
+    int rc = ms__path_inside(s->rt->scripts_dir, rel, path, sizeof path);
+    if (rc < 0)
+        return push_fail(L, rc, rel);
+    if ((rc = ms__file_load(s->rt->loop, path, 1u << 20, grammar_loaded, s)) < 0)
+        return push_fail(L, rc, rel);
     return ms__script_wait(L, s);
 }
 
@@ -545,10 +627,10 @@ static int l_gc(lua_State *L)
 }
 
 static const luaL_Reg methods[] = {
-    {"answer", l_answer},       {"ring", l_ring},   {"hangup", l_hangup},
+    {"answer", l_answer},       {"ring", l_ring},   {"hangup", l_hangup}, {"transfer", l_transfer},
     {"play", l_play},           {"sleep", l_sleep}, {"echo", l_echo},
     {"_collect", l_collect},    {"moh", l_moh},     {"record", l_record},
-    {"wait_tone", l_wait_tone}, {NULL, NULL},
+    {"wait_tone", l_wait_tone}, {"_read_grammar", l_read_grammar}, {NULL, NULL},
 };
 
 int luaopen_moonswitch_call(lua_State *L)

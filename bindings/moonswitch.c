@@ -1,7 +1,8 @@
 /* Lua module "moonswitch": helpers that are not about one call. */
 #define MS_LOG_MODULE "script"
 #include "moonswitch/log.h"
-#include "script.h"
+#include "moonswitch/loop.h"
+#include "runtime_internal.h"
 
 #include <lauxlib.h>
 #include <stdio.h>
@@ -54,9 +55,37 @@ static int l_debug(lua_State *L)
     return log_at(L, MS_LOG_DEBUG);
 }
 
+/* moonswitch.epoch_ms(): wall-clock ms, following the loop (virtual in flow tests). */
+static int l_epoch_ms(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.loop");
+    struct ms_loop *loop = lua_touserdata(L, -1);
+    lua_pushinteger(L, loop ? (lua_Integer)ms_loop_epoch_ms(loop) : 0);
+    return 1;
+}
+
+/* moonswitch.generation(): the generation table of the running call's script
+ * (its modules, prompt sources and caches), else the newest one, else nil. */
+static int l_generation(lua_State *L)
+{
+    struct ms_script *s = ms__script_of(L);
+    struct ms__gen *g = s ? s->gen : NULL;
+    if (!g) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.runtime");
+        struct ms_runtime *rt = lua_touserdata(L, -1);
+        g = rt ? rt->current : NULL;
+    }
+    if (g)
+        ms__gen_push_table(g, L);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
 static const luaL_Reg funcs[] = {
-    {"is_hangup", l_is_hangup}, {"log_error", l_err},   {"log_warn", l_warn},
-    {"log_info", l_info},       {"log_debug", l_debug}, {NULL, NULL},
+    {"is_hangup", l_is_hangup}, {"log_error", l_err},     {"log_warn", l_warn},
+    {"log_info", l_info},       {"log_debug", l_debug},   {"epoch_ms", l_epoch_ms},
+    {"generation", l_generation}, {NULL, NULL},
 };
 
 int luaopen_moonswitch(lua_State *L)

@@ -1,5 +1,7 @@
 /* The loop's lua_State: libraries, module search path, the compiled entry. */
 #define MS_LOG_MODULE "lua"
+#include "gen_files.h"
+#include "lua_clock.h"
 #include "runtime_internal.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
@@ -96,6 +98,40 @@ bool ms__is_hangup_error(lua_State *L, int idx)
     return same;
 }
 
+static int transfer_tostring(lua_State *L)
+{
+    lua_pushstring(L, "ETRANSFER: the call is being transferred");
+    return 1;
+}
+
+/* The value a script unwinds with after call:transfer(). */
+static void make_transfer_error(lua_State *L)
+{
+    lua_createtable(L, 0, 1);
+    lua_pushstring(L, "ETRANSFER");
+    lua_setfield(L, -2, "code");
+    luaL_newmetatable(L, "moonswitch.transfer");
+    lua_pushcfunction(L, transfer_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, LUA_REGISTRYINDEX, "moonswitch.transfer_error");
+}
+
+int ms__raise_transfer(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.transfer_error");
+    return lua_error(L);
+}
+
+bool ms__is_transfer_error(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.transfer_error");
+    bool same = lua_rawequal(L, idx, -1);
+    lua_pop(L, 1);
+    return same;
+}
+
 /* moonswitch.config: what scripts may know of the configuration. */
 static void set_script_config(lua_State *L, const struct ms_runtime_config *cfg)
 {
@@ -127,6 +163,16 @@ static int load_boot(lua_State *L, struct ms_runtime *rt)
     return 0;
 }
 
+static void make_trust(struct ms_runtime *rt, const struct ms_runtime_config *cfg)
+{
+    lua_createtable(rt->L, 0, (int)cfg->ntrust);
+    for (size_t i = 0; i < cfg->ntrust; i++) {
+        lua_pushboolean(rt->L, 1);
+        lua_setfield(rt->L, -2, cfg->trust[i]);
+    }
+    rt->trust_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+}
+
 int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg)
 {
     struct ms_runtime *rt = calloc(1, sizeof *rt);
@@ -135,15 +181,27 @@ int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg)
     rt->loop = cfg->loop;
     rt->scripts_dir = strdup(cfg->scripts_dir);
     rt->entry = strdup(cfg->entry);
+    rt->prompts_dir = cfg->prompts_dir ? strdup(cfg->prompts_dir) : NULL;
+    rt->sound_dirs = ms__strv_dup(cfg->sound_dirs, cfg->nsound_dirs);
+    rt->nsound_dirs = rt->sound_dirs ? cfg->nsound_dirs : 0;
+    rt->error_prompt = cfg->error_prompt ? strdup(cfg->error_prompt) : NULL;
+    rt->error_transfer = cfg->error_transfer ? strdup(cfg->error_transfer) : NULL;
     rt->L = luaL_newstate();
     int rc = MS_ENOMEM;
-    if (!rt->scripts_dir || !rt->entry || !rt->L)
+    if (!rt->scripts_dir || !rt->entry || !rt->L || (cfg->prompts_dir && !rt->prompts_dir))
         goto fail;
     luaL_openlibs(rt->L);
+    ms__lua_clock_os(rt->L, rt->loop); /* built-in modules and the sandbox: the loop's time */
     register_preloads(rt->L);
     set_package_path(rt->L, rt->scripts_dir);
     make_hangup_error(rt->L);
+    make_transfer_error(rt->L);
     set_script_config(rt->L, cfg);
+    lua_pushlightuserdata(rt->L, rt->loop);
+    lua_setfield(rt->L, LUA_REGISTRYINDEX, "moonswitch.loop");
+    lua_pushlightuserdata(rt->L, rt);
+    lua_setfield(rt->L, LUA_REGISTRYINDEX, "moonswitch.runtime");
+    make_trust(rt, cfg);
     luaL_requiref(rt->L, "moonswitch.call", luaopen_moonswitch_call, 0);
     lua_pop(rt->L, 1);
     rc = load_boot(rt->L, rt);
@@ -156,6 +214,10 @@ fail:
         lua_close(rt->L);
     free(rt->scripts_dir);
     free(rt->entry);
+    free(rt->prompts_dir);
+    ms__strv_free(rt->sound_dirs, rt->nsound_dirs);
+    free(rt->error_prompt);
+    free(rt->error_transfer);
     free(rt);
     return rc;
 }
@@ -164,25 +226,19 @@ void ms_runtime_free(struct ms_runtime *rt)
 {
     if (rt->scripts)
         ms_warn(NULL, "runtime freed with %zu scripts running", rt->nrunning);
+    ms__runtime_watch_free(rt);
+    ms__runtime_reload_free(rt);
+    ms__gen_unref(rt->current);
     lua_close(rt->L);
-    free(rt->chunk);
     free(rt->scripts_dir);
     free(rt->entry);
+    free(rt->prompts_dir);
+    ms__strv_free(rt->sound_dirs, rt->nsound_dirs);
+    ms__strv_free(rt->dirs, rt->ndirs);
+    free(rt->error_prompt);
+    free(rt->error_transfer);
     free(rt->error);
     free(rt);
-}
-
-static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud)
-{
-    (void)L;
-    struct ms_runtime *rt = ud;
-    char *b = realloc(rt->chunk, rt->chunk_len + sz);
-    if (!b)
-        return 1;
-    memcpy(b + rt->chunk_len, p, sz);
-    rt->chunk = b;
-    rt->chunk_len += sz;
-    return 0;
 }
 
 static void set_error(struct ms_runtime *rt, const char *msg)
@@ -191,33 +247,47 @@ static void set_error(struct ms_runtime *rt, const char *msg)
     rt->error = msg ? strdup(msg) : NULL;
 }
 
+int ms__runtime_activate(struct ms_runtime *rt, struct ms__gen_files *files)
+{
+    char err[1024];
+    struct ms__gen *g;
+    int rc = ms__gen_build(rt, files, rt->next_gen + 1, &g, err, sizeof err);
+    if (rc < 0) {
+        rt->refused++;
+        if (!rt->error || strcmp(rt->error, err) != 0)
+            ms_err(NULL, "scripts refused, %s: %s", rt->current ? "the previous ones go on" :
+                   "calls are refused until fixed", err);
+        set_error(rt, err);
+        return rc;
+    }
+    rt->next_gen++;
+    rt->reloads++;
+    struct ms__gen *old = rt->current;
+    rt->current = g;
+    set_error(rt, NULL);
+    ms_info(NULL, "scripts: generation %u active (%zu files)%s", g->id, g->nfiles,
+            old ? "; calls in progress keep theirs" : "");
+    ms__gen_unref(old);
+    return 0;
+}
+
 int ms_runtime_prepare(struct ms_runtime *rt)
 {
-    if (rt->chunk)
+    if (rt->current)
         return 0;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", rt->scripts_dir, rt->entry);
-    lua_State *L = rt->L;
-    if (luaL_loadfilex(L, path, "t") != LUA_OK) {
-        const char *msg = lua_tostring(L, -1);
-        if (!rt->error || strcmp(rt->error, msg) != 0)
-            ms_err(NULL, "dialplan does not compile: %s", msg);
-        set_error(rt, msg);
-        lua_pop(L, 1);
+    char err[1024];
+    struct ms__gen_files *files;
+    int rc = ms__gen_scan(rt->scripts_dir, rt->prompts_dir, (const char *const *)rt->sound_dirs,
+                          rt->nsound_dirs, &files, err, sizeof err);
+    if (rc < 0) {
+        ms_err(NULL, "scripts: %s", err);
+        set_error(rt, err);
         return MS_EFORMAT;
     }
-    rt->chunk_len = 0;
-    int rc = lua_dump(L, dump_writer, rt, 0);
-    lua_pop(L, 1);
-    if (rc != 0) {
-        free(rt->chunk);
-        rt->chunk = NULL;
-        return MS_ENOMEM;
-    }
-    if (rt->error)
-        ms_info(NULL, "dialplan %s compiles again", path);
-    set_error(rt, NULL);
-    return 0;
+    ms__runtime_watch_dirs(rt, files->dirs, files->ndirs);
+    rc = ms__runtime_activate(rt, files);
+    ms__gen_files_free(files);
+    return rc < 0 ? MS_EFORMAT : 0;
 }
 
 const char *ms_runtime_error(const struct ms_runtime *rt)
@@ -225,7 +295,33 @@ const char *ms_runtime_error(const struct ms_runtime *rt)
     return rt->error;
 }
 
+const char *ms_runtime_scripts_dir(const struct ms_runtime *rt)
+{
+    return rt->scripts_dir;
+}
+
 size_t ms_runtime_running(const struct ms_runtime *rt)
 {
     return rt->nrunning;
+}
+
+void ms_runtime_status(struct ms_runtime *rt, struct ms_runtime_status *out)
+{
+    *out = (struct ms_runtime_status){
+        .generation = rt->current ? rt->current->id : 0,
+        .generations = rt->gens_alive,
+        .reloads = rt->reloads,
+        .refused = rt->refused,
+        .error = rt->error,
+        .lua_kb = (size_t)lua_gc(rt->L, LUA_GCCOUNT, 0),
+        .error_files = rt->nerrors,
+    };
+}
+
+const char *ms_runtime_error_count(const struct ms_runtime *rt, size_t i, unsigned long *count)
+{
+    if (i >= rt->nerrors)
+        return NULL;
+    *count = rt->errors[i].count;
+    return rt->errors[i].file;
 }

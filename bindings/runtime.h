@@ -1,9 +1,13 @@
 /* ms_runtime: the Lua side of one media loop.
  *
- * Owns one lua_State (with the moonswitch modules registered), the compiled
- * dialplan entry and every running call script. Each call runs the entry in
- * its own coroutine with its own _ENV table (globals a call sets are its
- * own); modules loaded with require are shared by the calls of the loop.
+ * Owns one lua_State (with the moonswitch modules registered), the
+ * generations of the scripts (bindings/gen.h: scripts/ and prompts/ compiled,
+ * in a sandbox) and every running call script. Each call runs the entry of
+ * the newest generation in its own coroutine with its own _ENV table (globals
+ * a call sets are its own); modules loaded with require are shared by the
+ * calls of one generation. A reload builds a new generation off to the side
+ * and activates it only if everything compiles and the entry passes its
+ * check; calls keep the generation they started with (docs/scripts.md).
  *
  * A call script holds a reference on its call until the coroutine is done.
  * ms_runtime_free() must only be called once no script is running (the
@@ -26,15 +30,48 @@ struct ms_runtime_config {
     const char *prompts_dir, *language;
     const char *const *sound_dirs;
     size_t nsound_dirs;
+    /* what the sandbox grants beyond the default: "io", "os", "debug", "package",
+       "loadfile", "binary_chunks" (config scripts.trust) */
+    const char *const *trust;
+    size_t ntrust;
+    /* after a script error: transfer there (once), else play the prompt, then hang up */
+    const char *error_prompt, *error_transfer;
 };
 
 int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg);
 void ms_runtime_free(struct ms_runtime *rt);
 
-/* Compiles the entry if it is not compiled yet. Returns 0 or MS_EFORMAT with
- * the message (file:line: ...) logged and available from ms_runtime_error(). */
+/* Loads the first generation, at start-up (blocking file reads: before the
+ * loop serves). Returns 0 or MS_EFORMAT with the message (file:line: ...)
+ * logged and available from ms_runtime_error(); calls are refused until a
+ * reload succeeds. */
 int ms_runtime_prepare(struct ms_runtime *rt);
 const char *ms_runtime_error(const struct ms_runtime *rt);
+const char *ms_runtime_scripts_dir(const struct ms_runtime *rt);
+
+/* Builds a new generation: files read on libuv's thread pool, compiled and
+ * checked on the loop. A reload asked for while one runs runs again after it.
+ * Nothing changes for calls unless it succeeds. The callback (optional, one
+ * at a time) is told the outcome of each reload. */
+typedef void (*ms_runtime_reload_cb)(void *ud, int status, const char *error);
+void ms_runtime_reload(struct ms_runtime *rt);
+void ms_runtime_on_reload(struct ms_runtime *rt, ms_runtime_reload_cb cb, void *ud);
+
+/* Watches scripts/ and prompts/ (every folder below them) and reloads after a
+ * change, once the files have been quiet for a short while. */
+int ms_runtime_watch(struct ms_runtime *rt);
+
+struct ms_runtime_status {
+    unsigned generation;  /* the current one; 0: none yet */
+    unsigned generations; /* alive: the current one and older ones still used by calls */
+    unsigned long reloads, refused;
+    const char *error; /* the last refused reload (file:line: message); NULL after a good one */
+    size_t lua_kb;     /* memory of the lua_State */
+    size_t error_files; /* script errors per file: see ms_runtime_error_count */
+};
+/* The i-th file with script errors (i < status.error_files) and its count. */
+const char *ms_runtime_error_count(const struct ms_runtime *rt, size_t i, unsigned long *count);
+void ms_runtime_status(struct ms_runtime *rt, struct ms_runtime_status *out);
 
 /* Called once the call's script has finished (normally, with an error or
  * because of a hangup). The call is still referenced during the callback. */

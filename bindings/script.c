@@ -10,23 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct chunk_reader {
-    const char *p;
-    size_t left;
-};
-
-static const char *read_chunk(lua_State *L, void *ud, size_t *size)
-{
-    (void)L;
-    struct chunk_reader *r = ud;
-    *size = r->left;
-    r->left = 0;
-    return *size ? r->p : NULL;
-}
-
 static struct ms_script **slot_of(lua_State *co)
 {
     return (struct ms_script **)lua_getextraspace(co);
+}
+
+struct ms_script *ms__script_of(lua_State *L)
+{
+    return *slot_of(L);
 }
 
 struct ms_script *ms__script_check(lua_State *L, struct ms_call *call)
@@ -64,6 +55,8 @@ static void report_error(struct ms_script *s, int status)
         ms_debug(id, "script ended by hangup");
         return;
     }
+    if (ms__is_transfer_error(co, -1))
+        return;
     const char *msg = luaL_tolstring(co, -1, NULL);
     luaL_traceback(L, co, msg, 0);
     ms_err(id, "script error: %s", lua_tostring(L, -1));
@@ -73,20 +66,63 @@ static void report_error(struct ms_script *s, int status)
     (void)status;
 }
 
-static void finish(struct ms_script *s, int status)
+static int start_coroutine(struct ms_script *s);
+
+/* call:transfer(dest) was asked for: the entry runs again in a new coroutine
+ * (same generation, same script struct). false: the script ends instead. */
+bool ms__script_transfer(struct ms_script *s)
 {
-    struct ms_call *call = s->call;
-    if (status != LUA_OK && status != LUA_YIELD)
-        report_error(s, status);
-    bool failed = status != LUA_OK && !ms__is_hangup_error(s->co, -1);
+    char *dest = s->transfer_to;
+    s->transfer_to = NULL;
+    bool ok = false;
+    if (ms_call_is_over(s->call)) {
+        ok = false;
+    } else if (++s->transfers > MS_MAX_TRANSFERS) {
+        ms_err(ms_call_id(s->call), "more than %d transfers: a loop? (last to %s)",
+               MS_MAX_TRANSFERS, dest);
+        ms_call_var_set(s->call, "script_error", "too many transfers");
+    } else if (ms_call_set_destination(s->call, dest) == 0) {
+        ms_info(ms_call_id(s->call), "transferred to %s", dest);
+        ok = start_coroutine(s) == 0;
+    }
+    free(dest);
+    return ok;
+}
+
+static void drop_coroutine(struct ms_script *s)
+{
     lua_resetthread(s->co); /* closes pending to-be-closed variables */
     *slot_of(s->co) = NULL;
     luaL_unref(s->rt->L, LUA_REGISTRYINDEX, s->co_ref);
+    s->co = NULL;
+}
+
+static void finish(struct ms_script *s, int status)
+{
+    if (status != LUA_OK && status != LUA_YIELD)
+        report_error(s, status);
+    bool failed = status != LUA_OK && !ms__is_hangup_error(s->co, -1) &&
+                  !ms__is_transfer_error(s->co, -1);
+    if (failed)
+        ms__script_count_error(s);
+    drop_coroutine(s);
+    if (s->transfer_to && ms__script_transfer(s))
+        return;
+    if (failed && ms__script_after_error(s))
+        return; /* transferred to the fallback, or the apology is playing */
+    ms__script_end(s, failed);
+}
+
+void ms__script_end(struct ms_script *s, bool failed)
+{
+    struct ms_call *call = s->call;
     unlink_script(s);
     if (!ms_call_is_over(call))
         ms_call_hangup(call, failed ? "NORMAL_TEMPORARY_FAILURE" : "NORMAL_CLEARING");
     if (s->done_cb)
         s->done_cb(s->done_ud, call);
+    ms__gen_unref(s->gen);
+    free(s->transfer_to);
     ms_call_unref(call);
     free(s);
 }
@@ -114,48 +150,54 @@ static void start_cb(void *ud)
     ms__script_resume(s, s->start_nargs);
 }
 
-/* Pushes boot, the entry chunk with a fresh _ENV, and the call onto co. */
-static int push_entry(struct ms_runtime *rt, lua_State *co, struct ms_call *call)
+/* Pushes boot, the generation's entry with a fresh _ENV, and the call onto co. */
+static int push_entry(struct ms_script *s)
 {
-    lua_rawgeti(co, LUA_REGISTRYINDEX, rt->boot_ref);
-    struct chunk_reader r = {rt->chunk, rt->chunk_len};
-    if (lua_load(co, read_chunk, &r, rt->entry, "b") != LUA_OK) {
-        ms_err(ms_call_id(call), "cannot load the compiled entry: %s", lua_tostring(co, -1));
-        lua_pop(co, 2);
-        return MS_EFORMAT;
+    lua_rawgeti(s->co, LUA_REGISTRYINDEX, s->rt->boot_ref);
+    int rc = ms__gen_push_entry(s->gen, s->co);
+    if (rc < 0) {
+        lua_pop(s->co, 1);
+        return rc;
     }
-    lua_newtable(co); /* the call's _ENV: its own globals, reads fall back to _G */
-    lua_createtable(co, 0, 1);
-    lua_rawgeti(co, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
-    lua_setfield(co, -2, "__index");
-    lua_setmetatable(co, -2);
-    if (!lua_setupvalue(co, -2, 1))
-        lua_pop(co, 1);
-    ms__lua_push_call(co, call);
+    ms__lua_push_call(s->co, s->call);
+    return 0;
+}
+
+/* A new coroutine for the script, its first resume deferred to the loop. */
+static int start_coroutine(struct ms_script *s)
+{
+    struct ms_runtime *rt = s->rt;
+    s->co = lua_newthread(rt->L);
+    s->co_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    int rc = push_entry(s);
+    if (rc < 0) {
+        luaL_unref(rt->L, LUA_REGISTRYINDEX, s->co_ref);
+        s->co = NULL;
+        return rc;
+    }
+    *slot_of(s->co) = s;
+    s->start_nargs = 2;
+    ms_defer(rt->loop, &s->start, start_cb, s);
     return 0;
 }
 
 int ms_runtime_start_call(struct ms_runtime *rt, struct ms_call *call, ms_script_done_cb cb,
                           void *ud)
 {
-    int rc = ms_runtime_prepare(rt);
-    if (rc < 0)
-        return rc;
+    if (!rt->current)
+        return MS_EFORMAT; /* no generation: the scripts never compiled */
     struct ms_script *s = calloc(1, sizeof *s);
     if (!s)
         return MS_ENOMEM;
     s->rt = rt;
-    s->co = lua_newthread(rt->L);
-    s->co_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
-    rc = push_entry(rt, s->co, call);
+    s->call = call;
+    s->gen = rt->current;
+    int rc = start_coroutine(s);
     if (rc < 0) {
-        luaL_unref(rt->L, LUA_REGISTRYINDEX, s->co_ref);
         free(s);
         return rc;
     }
-    *slot_of(s->co) = s;
-    s->start_nargs = 2;
-    s->call = call;
+    ms__gen_ref(s->gen);
     ms_call_ref(call);
     s->done_cb = cb;
     s->done_ud = ud;
@@ -164,6 +206,5 @@ int ms_runtime_start_call(struct ms_runtime *rt, struct ms_call *call, ms_script
         rt->scripts->prev = s;
     rt->scripts = s;
     rt->nrunning++;
-    ms_defer(rt->loop, &s->start, start_cb, s);
     return 0;
 }

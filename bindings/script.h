@@ -15,9 +15,15 @@
 #include <lua.h>
 #include <stdbool.h>
 
+struct ms__gen;
+
 struct ms_script {
     struct ms_runtime *rt;
     struct ms_call *call; /* referenced */
+    struct ms__gen *gen;  /* referenced: the generation the call started with */
+    char *transfer_to;    /* call:transfer(dest) asked for: run the entry again */
+    int transfers;
+    bool fell_back;       /* sent to the error fallback destination already */
     lua_State *co;
     int co_ref;
     bool waiting; /* yielded by a primitive, which will resume it */
@@ -40,6 +46,22 @@ lua_State *ms__runtime_state(struct ms_runtime *rt);
 /* Raises the hangup error (does not return). */
 int ms__raise_hangup(lua_State *L);
 bool ms__is_hangup_error(lua_State *L, int idx);
+/* call:transfer(dest): the script unwinds with this error (quietly, like a
+ * hangup) and the entry runs again for the new destination. */
+int ms__raise_transfer(lua_State *L);
+bool ms__is_transfer_error(lua_State *L, int idx);
+/* script.c: runs the entry again for s->transfer_to; false: the script ends. */
+bool ms__script_transfer(struct ms_script *s);
+/* script.c: the script is over: hangs up (failed: NORMAL_TEMPORARY_FAILURE), reports, frees. */
+void ms__script_end(struct ms_script *s, bool failed);
+/* script_error.c: counts an error against its file (before the coroutine is dropped);
+ * then the fallback transfer or the apology prompt: true when one of them took over. */
+void ms__script_count_error(struct ms_script *s);
+bool ms__script_after_error(struct ms_script *s);
+
+/* The script running in L (a call's coroutine), or NULL. */
+struct ms_script *ms__script_of(lua_State *L);
+#define MS_MAX_TRANSFERS 16
 
 /* bindings/call.c */
 int luaopen_moonswitch_call(lua_State *L);

@@ -6,16 +6,20 @@
 #                                       digits/5 are Asterisk's: docs/phrases.md)
 #   synthesised hold music           -> ${CMAKE_BINARY_DIR}/sounds/{8000,16000}/music/moh.wav (language-neutral)
 #
-# tools/ms-render does the work: flite (voice kal) for speech, speexdsp for
-# resampling, libsndfile for WAV. It compiles core/src/media/resample.c
-# itself instead of linking mscore, so the sounds do not wait for (or break
-# with) the rest of the core. A sound is re-rendered when the list or the
-# tool changes; CMake re-reads the list when it changes, so added or removed
-# lines take effect on the next build.
+# tools/ms-render does the work: flite (voice kal) for speech, cut to the
+# speech with short faded edges (flite's leading and trailing pauses removed,
+# pauses inside the text kept), speexdsp for resampling, libsndfile for WAV.
+# It compiles core/src/media/resample.c itself instead of linking mscore, so
+# the sounds do not wait for (or break with) the rest of the core. A sound is
+# re-rendered when the list or the tool changes; CMake re-reads the list when
+# it changes, so added or removed lines take effect on the next build.
+#
+# `cmake --install` copies the rendered tree to ${CMAKE_INSTALL_DATADIR}/moonswitch/sounds
+# (see the install section at the end of CMakeLists.txt).
 
 pkg_check_modules(MS_RENDER_DEPS REQUIRED IMPORTED_TARGET sndfile speexdsp)
 add_executable(ms-render ${PROJECT_SOURCE_DIR}/tools/ms-render.c
-  ${PROJECT_SOURCE_DIR}/core/src/media/resample.c ${PROJECT_SOURCE_DIR}/core/src/media/flite_voice.c)
+  ${PROJECT_SOURCE_DIR}/core/src/media/resample.c)
 target_include_directories(ms-render PRIVATE ${PROJECT_SOURCE_DIR}/core/include
   ${PROJECT_SOURCE_DIR}/core/src)
 target_link_libraries(ms-render PRIVATE PkgConfig::MS_RENDER_DEPS ${FLITE_LIBS})

@@ -35,6 +35,7 @@
 #include "media/audio_decode.h"
 #include "media/codec.h"
 #include "media/flite_voice.h"
+#include "media/resample.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/loop.h"
@@ -231,11 +232,11 @@ static const char *menu_rule = "sales | support | operator | billing | repeat | 
 /* ---- options and state ---- */
 
 static struct {
-    const char *sets, *ast_dir;
-    bool verbose, skip_memory;
+    const char *sets, *ast_dir, *export_dir;
+    bool verbose, skip_memory, list;
     int pool;
     struct ms__asr_config cfg;
-} opt = {"ast,flite", "/usr/share/asterisk/sounds/en", false, false, 2, {0}};
+} opt = {"ast,flite", "/usr/share/asterisk/sounds/en", NULL, false, false, false, 2, {0}};
 
 static uv_loop_t uv;
 static struct ms_loop *loop;
@@ -281,17 +282,19 @@ static double active_rms(const int16_t *pcm, size_t n)
     return count ? sqrt(sum / count) : 0;
 }
 
-/* 400 ms of line, the speech, then line until the recogniser ends; noise at
- * `snr` dB below the speech's active level (snr < 0: a quiet line, -65 dBFS);
- * everything through PCMU. The caller frees. */
-static int16_t *telephone(const int16_t *speech, size_t n, double snr, size_t *out_n)
+/* 400 ms of line, the speech, then `tail` samples of line; noise at `snr` dB
+ * below the speech's active level (snr < 0: a quiet line, -65 dBFS). At 8 kHz
+ * everything goes through PCMU; 16 kHz audio (G.722 sources) stays linear. The
+ * caller frees. */
+static int16_t *line_audio(const int16_t *speech, size_t n, int rate, double snr, size_t tail,
+                           size_t *out_n)
 {
-    size_t lead = 3200, total = lead + n + 8000 * 10;
+    size_t lead = (size_t)rate * 2 / 5, total = lead + n + tail;
     int16_t *out = malloc(total * sizeof *out);
     double sigma =
         snr < 0 ? 32768 * pow(10, -65 / 20.0) : active_rms(speech, n) / pow(10, snr / 20);
-    struct ms__codec *c;
-    if (!out || ms__codec_new(&c, MS_CODEC_PCMU) < 0) {
+    struct ms__codec *c = NULL;
+    if (!out || (rate == 8000 && ms__codec_new(&c, MS_CODEC_PCMU) < 0)) {
         free(out);
         return NULL;
     }
@@ -299,12 +302,73 @@ static int16_t *telephone(const int16_t *speech, size_t n, double snr, size_t *o
         double v = sigma * gauss() + (i >= lead && i - lead < n ? speech[i - lead] : 0);
         int16_t s = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
         uint8_t b;
-        ms__codec_encode(c, &s, 1, &b, 1);
-        ms__codec_decode(c, &b, 1, &out[i], 1);
+        out[i] = s;
+        if (c) {
+            ms__codec_encode(c, &s, 1, &b, 1);
+            ms__codec_decode(c, &b, 1, &out[i], 1);
+        }
     }
     ms__codec_free(c);
     *out_n = total;
     return out;
+}
+
+/* The line as a recognition session hears it: 10 s of line after the speech. */
+static int16_t *telephone(const int16_t *speech, size_t n, int rate, double snr, size_t *out_n)
+{
+    return line_audio(speech, n, rate, snr, (size_t)rate * 10, out_n);
+}
+
+/* An Asterisk prompt as 16 kHz audio from its G.722 file (wideband). */
+static int load_g722(const char *stem, int16_t **pcm, size_t *n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.g722", opt.ast_dir, stem);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return MS_ENOENT;
+    uint8_t *bytes = NULL;
+    size_t len = 0, cap = 0, got;
+    int rc = MS_ENOMEM;
+    do {
+        if (len == cap) {
+            uint8_t *bigger = realloc(bytes, cap = cap ? cap * 2 : 65536);
+            if (!bigger)
+                goto done;
+            bytes = bigger;
+        }
+        got = fread(bytes + len, 1, cap - len, f);
+        len += got;
+    } while (got > 0);
+    struct ms__codec *c;
+    int16_t *out = malloc((2 * len + 1) * sizeof *out);
+    if (!out || ms__codec_new(&c, MS_CODEC_G722) < 0) {
+        free(out);
+        goto done;
+    }
+    rc = ms__codec_decode(c, bytes, len, out, 2 * len + 1);
+    ms__codec_free(c);
+    if (rc < 0) {
+        free(out);
+        goto done;
+    }
+    *pcm = out;
+    *n = (size_t)rc;
+    rc = 0;
+done:
+    free(bytes);
+    fclose(f);
+    return rc;
+}
+
+/* An Asterisk prompt at `rate`: the 8 kHz .wav, or the 16 kHz .g722. */
+static int load_ast(const char *stem, int rate, int16_t **pcm, size_t *n)
+{
+    char path[512];
+    if (rate == 16000)
+        return load_g722(stem, pcm, n);
+    snprintf(path, sizeof path, "%s/%s.wav", opt.ast_dir, stem);
+    return ms__audio_decode_file(path, 8000, pcm, n);
 }
 
 /* ---- running one utterance ---- */
@@ -324,17 +388,19 @@ static void on_result(void *ud, const struct ms__asr_result *r)
     o->conf = r->confidence;
 }
 
-static int recognise(struct ms__asr_grammar *g, const int16_t *pcm, size_t n, struct outcome *o)
+static int recognise(struct ms__asr_grammar *g, const int16_t *pcm, size_t n, int rate,
+                     struct outcome *o)
 {
+    size_t frame = (size_t)rate / 50;
     static const struct ms__asr_cb cb = {NULL, on_result};
     struct ms__asr_session *s;
     memset(o, 0, sizeof *o);
     int rc = ms__asr_start(asr, g, NULL, &cb, o, &s);
     if (rc < 0)
         return rc;
-    for (size_t i = 0; !o->done; i += 160) {
-        if (i + 160 <= n)
-            ms__asr_feed(s, pcm + i, 160, 8000);
+    for (size_t i = 0; !o->done; i += frame) {
+        if (i + frame <= n)
+            ms__asr_feed(s, pcm + i, frame, rate);
         ms_loop_advance(loop, 20);
     }
     return 0;
@@ -357,8 +423,9 @@ static void score(struct tally *t, const struct item *it, const struct outcome *
         t->fa += match;
     }
     if (opt.verbose)
-        printf("  %-8s %-22.22s %-8s %-22.22s %.2f%s\n", label, it->src, o->reason, o->text,
-               o->conf, it->want && strcmp(o->text, it->want) ? "  WRONG" : "");
+        printf("  %-8s %-22.22s %-8s %-22.22s %.2f%s%s\n", label, it->src, o->reason, o->text,
+               o->conf, !it->want ? (match ? "  FA" : "") : !strcmp(o->text, it->want) ? "" : "  WRONG",
+               it->want && !match ? "  MISS" : "");
 }
 
 static void print_tally(const char *name, const struct tally *t)
@@ -393,67 +460,71 @@ static struct ms__asr_grammar *grammar(const char *rule)
 
 /* ---- real voices ---- */
 
-static int run_ast_file(struct ms__asr_grammar *g, const struct item *it, struct tally *t,
-                        const char *label)
+static int run_ast_file(struct ms__asr_grammar *g, const struct item *it, int rate,
+                        struct tally *t, const char *label)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s.wav", opt.ast_dir, it->src);
     int16_t *pcm, *tel;
     size_t n, tn;
-    int rc = ms__audio_decode_file(path, 8000, &pcm, &n);
+    int rc = load_ast(it->src, rate, &pcm, &n);
     if (rc < 0) {
-        fprintf(stderr, "asr-eval: %s: %s\n", path, ms_strerror(rc));
+        fprintf(stderr, "asr-eval: %s/%s: %s\n", opt.ast_dir, it->src, ms_strerror(rc));
         return rc;
     }
-    tel = telephone(pcm, n, -1, &tn);
+    tel = telephone(pcm, n, rate, -1, &tn);
     free(pcm);
     struct outcome o;
-    rc = tel ? recognise(g, tel, tn, &o) : MS_ENOMEM;
+    rc = tel ? recognise(g, tel, tn, rate, &o) : MS_ENOMEM;
     free(tel);
     if (rc == 0)
         score(t, it, &o, label);
     return rc;
 }
 
-static void run_ast(struct tally *total)
-{
-    static const struct {
-        const char *name;
-        const struct item *items;
-    } sets[] = {{"digits", ast_digits},
+static const struct {
+    const char *name;
+    const struct item *items;
+} ast_sets[] = {{"digits", ast_digits},
                 {"numbers", ast_numbers},
                 {"calendar", ast_calendar},
                 {"alphabet", ast_alpha},
                 {"menu", ast_menu}};
-    const size_t n_sets = sizeof sets / sizeof *sets;
-    printf("\nReal voice (asterisk-core-sounds-en, 8 kHz, PCMU, quiet line)\n");
+
+/* rate 8000: the .wav prompts through PCMU; 16000: the same prompts from the
+ * G.722 package, wideband, what the model was trained for. */
+static void run_ast(int rate, struct tally *total)
+{
+    const size_t n_sets = sizeof ast_sets / sizeof *ast_sets;
+    if (rate == 8000)
+        printf("\nReal voice (asterisk-core-sounds-en, 8 kHz, PCMU, quiet line)\n");
+    else
+        printf("\nReal voice, wideband (asterisk-core-sounds-en-g722, 16 kHz, quiet line)\n");
     printf("%-24s %4s %6s %6s %6s %6s %4s | %4s %6s\n", "grammar", "N", "acc", "ok", "sub", "rej",
            "noin", "oog", "fa");
     struct tally sum = {0};
     for (size_t k = 0; k < n_sets; k++) {
         char rule[2048] = "";
-        for (const struct item *it = sets[k].items; it->src; it++)
+        for (const struct item *it = ast_sets[k].items; it->src; it++)
             snprintf(rule + strlen(rule), sizeof rule - strlen(rule), "%s%s", rule[0] ? " | " : "",
                      it->want);
         struct ms__asr_grammar *g = grammar(rule);
         if (!g)
             continue;
         struct tally t = {0};
-        for (const struct item *it = sets[k].items; it->src; it++)
-            run_ast_file(g, it, &t, sets[k].name);
+        for (const struct item *it = ast_sets[k].items; it->src; it++)
+            run_ast_file(g, it, rate, &t, ast_sets[k].name);
         /* out of grammar: the next two sets' files and the phrases */
         for (size_t j = 1; j <= 2; j++)
-            for (const struct item *it = sets[(k + j) % n_sets].items; it->src; it++) {
+            for (const struct item *it = ast_sets[(k + j) % n_sets].items; it->src; it++) {
                 struct item oog = {it->src, NULL};
-                run_ast_file(g, &oog, &t, sets[k].name);
+                run_ast_file(g, &oog, rate, &t, ast_sets[k].name);
             }
         for (const struct item *it = ast_phrases; it->src; it++)
-            run_ast_file(g, it, &t, sets[k].name);
-        print_tally(sets[k].name, &t);
+            run_ast_file(g, it, rate, &t, ast_sets[k].name);
+        print_tally(ast_sets[k].name, &t);
         add_tally(&sum, &t);
         ms__asr_grammar_release(g);
     }
-    print_tally("all real-voice", &sum);
+    print_tally(rate == 8000 ? "all real-voice" : "all real-voice 16 kHz", &sum);
     add_tally(total, &sum);
 }
 
@@ -479,10 +550,10 @@ static void run_flite_set(const char *name, const char *rule, const struct item 
             size_t n, tn;
             if (!voice || ms__flite_render_voice(voice, it->src, 8000, &pcm, &n) < 0)
                 continue;
-            tel = telephone(pcm, n, snr, &tn);
+            tel = telephone(pcm, n, 8000, snr, &tn);
             free(pcm);
             struct outcome o;
-            if (tel && recognise(g, tel, tn, &o) == 0)
+            if (tel && recognise(g, tel, tn, 8000, &o) == 0)
                 score(&t, it, &o, voices[v]);
             free(tel);
         }
@@ -508,6 +579,89 @@ static void run_flite(struct tally *total)
     }
     print_tally("all flite", &sum);
     add_tally(total, &sum);
+}
+
+/* ---- adaptation data (models/en-us-tel/adapt.sh) ---- */
+
+/* -L: the Asterisk files this benchmark tests on, so that adaptation leaves them out. */
+static void list_test_files(void)
+{
+    for (size_t k = 0; k < sizeof ast_sets / sizeof *ast_sets; k++)
+        for (const struct item *it = ast_sets[k].items; it->src; it++)
+            printf("%s\n", it->src);
+    for (const struct item *it = ast_phrases; it->src; it++)
+        printf("%s\n", it->src);
+}
+
+/* One source as the decoder would get it: 8 kHz through PCMU on a quiet line,
+ * 200 ms before and 300 ms after the speech, upsampled to 16 kHz. Sources:
+ * "ast:STEM" (Asterisk prompt) or "flite:VOICE:TEXT". */
+static int adapt_audio(const char *src, int16_t **out, size_t *out_n)
+{
+    int16_t *pcm = NULL, *tel;
+    size_t n = 0, tn;
+    int rc = MS_EINVAL;
+    if (strncmp(src, "ast:", 4) == 0) {
+        rc = load_ast(src + 4, 8000, &pcm, &n);
+    } else if (strncmp(src, "flite:", 6) == 0 && strchr(src + 6, ':')) {
+        char voice[32];
+        const char *text = strchr(src + 6, ':') + 1;
+        snprintf(voice, sizeof voice, "%.*s", (int)(text - 1 - (src + 6)), src + 6);
+        const struct ms__flite_voice *v = ms__flite_voice_find(voice);
+        rc = v ? ms__flite_render_voice(v, text, 8000, &pcm, &n) : MS_ENOENT;
+    }
+    if (rc < 0)
+        return rc;
+    tel = line_audio(pcm, n, 8000, -1, 8000 * 3 / 10, &tn);
+    free(pcm);
+    if (!tel)
+        return MS_ENOMEM;
+    /* 400 ms of lead in line_audio: keep the last 200 ms of it */
+    rc = ms__resample_buffer(tel + 1600, tn - 1600, 8000, 16000, MS__RESAMPLE_Q_ONESHOT, out,
+                             out_n);
+    free(tel);
+    return rc;
+}
+
+/* -A DIR: for each line "ID<tab>SOURCE" of DIR/adapt.list, writes DIR/raw/ID.raw
+ * (16 kHz, 16-bit, native byte order). */
+static int export_adaptation(const char *dir)
+{
+    char path[4096], line[2048];
+    snprintf(path, sizeof path, "%s/adapt.list", dir);
+    FILE *list = fopen(path, "r");
+    if (!list) {
+        fprintf(stderr, "asr-eval: cannot read %s\n", path);
+        return 1;
+    }
+    int written = 0, failed = 0;
+    while (fgets(line, sizeof line, list)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = '\0';
+        int16_t *pcm;
+        size_t n;
+        snprintf(path, sizeof path, "%s/raw/%.200s.raw", dir, line);
+        int rc = adapt_audio(tab + 1, &pcm, &n);
+        if (rc < 0) {
+            fprintf(stderr, "asr-eval: %s: %s\n", tab + 1, ms_strerror(rc));
+            failed++;
+            continue;
+        }
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(pcm, sizeof *pcm, n, f) != n)
+            failed++;
+        else
+            written++;
+        if (f)
+            fclose(f);
+        free(pcm);
+    }
+    fclose(list);
+    printf("asr-eval: %d files written to %s/raw, %d failed\n", written, dir, failed);
+    return failed ? 1 : 0;
 }
 
 /* ---- costs ---- */
@@ -587,8 +741,10 @@ static void measure_memory(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: asr-eval [-s ast,flite] [-a DIR] [-g P] [-c C] [-l DBFS] [-p MS] "
-                    "[-t MS] [-V] [-w] [-N] [-S DB] [-r N] [-D ARGS] [-x] [-f] [-P POOL] [-v]\n");
+    fprintf(stderr, "usage: asr-eval [-s ast,ast16,flite] [-a DIR] [-m MLLR] [-g P] [-c C] "
+                    "[-l DBFS] [-p MS] [-t MS] [-V] [-w] [-N] [-S DB] [-r N] [-D ARGS] [-x] [-f] "
+                    "[-P POOL] [-v]\n"
+                    "       asr-eval -L | -A DIR\n");
     exit(2);
 }
 
@@ -596,7 +752,7 @@ static void parse(int argc, char **argv)
 {
     ms__asr_config_defaults(&opt.cfg);
     int ch;
-    while ((ch = getopt(argc, argv, "s:a:g:c:l:p:t:VwxfP:vD:NS:r:")) != -1) {
+    while ((ch = getopt(argc, argv, "s:a:g:c:l:p:t:VwxfP:vD:NS:r:m:LA:")) != -1) {
         switch (ch) {
         case 's':
             opt.sets = optarg;
@@ -649,24 +805,50 @@ static void parse(int argc, char **argv)
         case 'r':
             opt.cfg.tuning.refine = atoi(optarg);
             break;
+        case 'm':
+            opt.cfg.mllr = optarg[0] ? optarg : NULL;
+            break;
+        case 'L':
+            opt.list = true;
+            break;
+        case 'A':
+            opt.export_dir = optarg;
+            break;
         default:
             usage();
         }
     }
 }
 
+/* Whether the comma-separated list of sets names `name`. */
+static bool has_set(const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = opt.sets; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+        if (strcspn(p, ",") == len && strncmp(p, name, len) == 0)
+            return true;
+    }
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     parse(argc, argv);
+    if (opt.list) {
+        list_test_files();
+        return 0;
+    }
+    if (opt.export_dir)
+        return export_adaptation(opt.export_dir);
     ms_log_set_level(MS_LOG_WARN);
     if (uv_loop_init(&uv) != 0 || ms_loop_new(&loop, &uv, MS_CLOCK_VIRTUAL) < 0)
         return 1;
     const struct ms__asr_tuning *t = &opt.cfg.tuning;
     printf("asr-eval: garbage %g, min_confidence %.2f, level %g dBFS, preroll %d ms, tail %d ms, "
-           "variants %s, wrap %s, denoise %s, snr_ref %g%s%s\n",
+           "variants %s, wrap %s, denoise %s, snr_ref %g, mllr %s%s%s\n",
            t->garbage_prob, opt.cfg.min_confidence, t->level_dbfs, t->preroll_ms, t->tail_ms,
            t->tel_variants ? "on" : "off", t->wrap ? "on" : "off", t->denoise ? "on" : "off",
-           t->snr_ref_db, t->decoder_args ? ", decoder " : "",
+           t->snr_ref_db, opt.cfg.mllr ? opt.cfg.mllr : "none", t->decoder_args ? ", decoder " : "",
            t->decoder_args ? t->decoder_args : "");
     if (!opt.skip_memory)
         measure_memory();
@@ -676,9 +858,11 @@ int main(int argc, char **argv)
         return 1;
     ms__asr_add_word(asr, "xray", "EH K S R EY"); /* the dictionary has only "x-ray" */
     struct tally total = {0};
-    if (strstr(opt.sets, "ast"))
-        run_ast(&total);
-    if (strstr(opt.sets, "flite"))
+    if (has_set("ast"))
+        run_ast(8000, &total);
+    if (has_set("ast16"))
+        run_ast(16000, &total);
+    if (has_set("flite"))
         run_flite(&total);
     struct ms__asr_stats st;
     ms__asr_stats(asr, &st);

@@ -5,20 +5,35 @@
  *
  * RATE is 8000..48000 (the build uses 8000 and 16000). Resampling is
  * speexdsp through core/src/media/resample.c (flite's cst_wave_resample adds
- * silence and lowers the level). The music is our own synthesis: a
- * I-vi-IV-V progression of seventh chords, a soft pad, a plucked arpeggio
- * and a bass, mixed circularly so the file loops without a seam. Output is
- * written to OUT.wav.tmp and renamed, so an interrupted build never leaves
- * a truncated sound.
+ * silence and lowers the level).
+ *
+ * Speech edges. flite surrounds every utterance with a pause segment: about
+ * 220 ms of low noise before the first phone and 100-200 ms after the last,
+ * which makes words played one after another ("one" "hundred" "twenty")
+ * sound slow. ms-render cuts the audio from flite's own segmentation, not
+ * from a level threshold alone (which would eat the weak start of "six" or
+ * "hundred"): it keeps EDGE_LEAD_MS before the first phone (before its
+ * onset, when it starts with the silent closure of a stop: "twenty") and
+ * EDGE_TAIL_MS after the last one (the release of a final consonant), and
+ * fades the first and last FADE_MS in and out so the cut never clicks. Pauses inside the
+ * text (between sentences, at commas) are phones of the utterance and stay.
+ *
+ * The music is our own synthesis: a I-vi-IV-V progression of seventh chords,
+ * a soft pad, a plucked arpeggio and a bass, mixed circularly so the file
+ * loops without a seam. Output is written to OUT.wav.tmp and renamed, so an
+ * interrupted build never leaves a truncated sound.
  */
 #include "media/resample.h"
 
-#include "media/flite_voice.h"
+#include <flite/flite.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* No flite header declares it. */
+cst_voice *register_cmu_us_kal(const char *voxdir);
 
 #define PI 3.14159265358979323846
 
@@ -60,15 +75,101 @@ static int write_wav(const char *path, int rate, const int16_t *pcm, size_t n)
     return 0;
 }
 
+/* ---- speech ---- */
+
+#define EDGE_LEAD_MS 20
+#define EDGE_TAIL_MS 30
+#define FADE_MS      10
+#define ONSET_DBFS   -55.0 /* quieter than any phone's onset, louder than flite's pauses */
+#define ONSET_WIN_MS 5
+
+/* Level of pcm[0..n) in dBFS (RMS). */
+static double level_dbfs(const int16_t *pcm, size_t n)
+{
+    double e = 0;
+    for (size_t i = 0; i < n; i++)
+        e += (double)pcm[i] * pcm[i];
+    return 10 * log10(e / (double)n / (32768.0 * 32768.0) + 1e-12);
+}
+
+/* The first sample of [from, to) where sound starts: the first window louder
+ * than ONSET_DBFS (the closure of an initial stop, as in "twenty", is as
+ * silent as the pause before it), or `from` if there is none. */
+static size_t onset(const cst_wave *w, size_t from, size_t to)
+{
+    size_t win = (size_t)w->sample_rate * ONSET_WIN_MS / 1000;
+    for (size_t i = from; i + win <= to; i += win)
+        if (level_dbfs(w->samples + i, win) > ONSET_DBFS)
+            return i;
+    return from;
+}
+
+/* Sample range [from, to) of `w` from EDGE_LEAD_MS before the first phone
+ * that is not a pause (before its onset) to EDGE_TAIL_MS after the last.
+ * -1 if there is none. */
+static int speech_span(cst_utterance *u, const cst_wave *w, size_t *from, size_t *to)
+{
+    double start = -1, first_end = 0, end = -1, prev_end = 0;
+    const cst_item *s = relation_head(utt_relation(u, "Segment"));
+    for (; s; s = item_next(s)) {
+        double seg_end = item_feat_float(s, "end");
+        if (strcmp(item_feat_string(s, "name"), "pau") != 0) {
+            if (start < 0) {
+                start = prev_end;
+                first_end = seg_end;
+            }
+            end = seg_end;
+        }
+        prev_end = seg_end;
+    }
+    if (start < 0)
+        return -1;
+    double rate = w->sample_rate, n = w->num_samples;
+    size_t a = (size_t)fmin(n, start * rate), b = (size_t)fmin(n, first_end * rate);
+    double lead = (double)onset(w, a, b) - EDGE_LEAD_MS / 1000.0 * rate;
+    double tail = ceil((end + EDGE_TAIL_MS / 1000.0) * rate);
+    *from = (size_t)fmax(0, lead);
+    *to = (size_t)fmax(0, fmin(tail, n));
+    return *to > *from ? 0 : -1;
+}
+
+/* Raised-cosine fade over FADE_MS at both ends of `pcm`. */
+static void fade_edges(int16_t *pcm, size_t n, int rate)
+{
+    size_t len = (size_t)rate * FADE_MS / 1000;
+    if (len > n / 2)
+        len = n / 2;
+    for (size_t i = 0; i < len; i++) {
+        double g = 0.5 - 0.5 * cos(PI * (double)i / (double)len);
+        pcm[i] = (int16_t)lrint(pcm[i] * g);
+        pcm[n - 1 - i] = (int16_t)lrint(pcm[n - 1 - i] * g);
+    }
+}
+
 static int render_tts(const char *out, int rate, const char *text)
 {
-    int16_t *pcm = NULL;
-    size_t n = 0;
-    if (ms__flite_render(text, rate, &pcm, &n) < 0) {
-        fprintf(stderr, "ms-render: flite produced no audio for \"%s\"\n", text);
+    flite_init();
+    cst_voice *voice = register_cmu_us_kal(NULL);
+    cst_utterance *u = voice ? flite_synth_text(text, voice) : NULL;
+    cst_wave *w = u ? utt_wave(u) : NULL;
+    size_t from, to;
+    if (!w || w->num_channels != 1 || w->num_samples <= 0 || speech_span(u, w, &from, &to) < 0) {
+        fprintf(stderr, "ms-render: flite produced no speech for \"%s\"\n", text);
+        if (u)
+            delete_utterance(u);
         return -1;
     }
-    int rc = write_wav(out, rate, pcm, n);
+    int16_t *pcm = NULL;
+    size_t n = 0;
+    int rc = ms__resample_buffer(w->samples + from, to - from, w->sample_rate, rate,
+                                 MS__RESAMPLE_Q_ONESHOT, &pcm, &n);
+    delete_utterance(u);
+    if (rc < 0) {
+        fprintf(stderr, "ms-render: cannot resample \"%s\" to %d Hz\n", text, rate);
+        return -1;
+    }
+    fade_edges(pcm, n, rate);
+    rc = write_wav(out, rate, pcm, n);
     free(pcm);
     return rc;
 }

@@ -28,7 +28,43 @@ end
 local known = {
   prompt = true, min = true, max = true, timeout = true, inter_digit = true,
   terminators = true, tries = true, valid = true, invalid = true, flush = true,
+  speech = true,
 }
+
+local speech_known = {
+  grammar = "string", grammar_file = "string", keywords = "table", end_silence = "number", max_speech = "number",
+  confidence = "number",
+}
+
+-- Checks gather's `speech` option; returns the table given to call:_collect.
+local function check_speech(sp)
+  if sp == nil then return nil end
+  if type(sp) ~= "table" then error("gather: 'speech' must be a table", 3) end
+  for k, v in pairs(sp) do
+    local want = speech_known[k]
+    if not want then error("gather: unknown speech option '" .. tostring(k) .. "'", 3) end
+    if type(v) ~= want then error("gather: speech." .. k .. " must be a " .. want, 3) end
+  end
+  local given = (sp.grammar and 1 or 0) + (sp.grammar_file and 1 or 0) + (sp.keywords and 1 or 0)
+  if given ~= 1 then
+    error("gather: speech needs one of 'grammar' (JSGF text), 'grammar_file' or 'keywords'", 3)
+  end
+  for i, w in ipairs(sp.keywords or {}) do
+    if type(w) ~= "string" or w == "" then
+      error("gather: speech.keywords[" .. i .. "] must be a non-empty string", 3)
+    end
+  end
+  for _, k in ipairs({ "end_silence", "max_speech" }) do
+    local v = sp[k]
+    if v ~= nil and (math.type(v) ~= "integer" or v < 1) then
+      error("gather: speech." .. k .. " must be a positive integer (ms)", 3)
+    end
+  end
+  if sp.confidence ~= nil and (sp.confidence < 0 or sp.confidence > 1) then
+    error("gather: speech.confidence must be in 0..1", 3)
+  end
+  return sp
+end
 
 return function(methods)
   function methods.gather(call, opts)
@@ -48,7 +84,20 @@ return function(methods)
       inter_digit = check_int(opts, "inter_digit", 3000, 0),
       terminators = opts.terminators == nil and "#" or opts.terminators,
       flush = opts.flush,
+      speech = check_speech(opts.speech),
     }
+    local sp = try_opts.speech
+    if sp and sp.grammar_file then -- read off the loop; the grammar cache is keyed by text
+      local text, err, code = call:_read_grammar(sp.grammar_file)
+      if not text then
+        error("gather: speech.grammar_file: " .. err, 2)
+      end
+      local copy = { grammar = text }
+      for k, v in pairs(sp) do
+        if k ~= "grammar_file" then copy[k] = v end
+      end
+      try_opts.speech = copy
+    end
     local tries = check_int(opts, "tries", 1, 1)
     local last = { digits = "", reason = "timeout" }
     for try = 1, tries do
@@ -56,11 +105,15 @@ return function(methods)
       if not r then return nil, err, code end
       r.tries = try
       if r.reason == "hangup" then return r end
+      if r.reason == "speech" then -- recognised: a match, with the words in r.speech
+        r.reason = "match"
+        return r
+      end
       if #r.digits >= min and accepts(opts.valid, r.digits) then
         if opts.valid ~= nil then r.reason = "match" end
         return r
       end
-      r.reason = #r.digits == 0 and "timeout" or "invalid"
+      if r.reason ~= "nomatch" then r.reason = #r.digits == 0 and "timeout" or "invalid" end
       last = r
       if try < tries and opts.invalid then
         local ok, e, c = call:play(opts.invalid)

@@ -5,34 +5,27 @@
 -- turns a value into such a list, which is played.
 
 local say = require "moonswitch.say"
-local config = require("moonswitch").config
+local core = require "moonswitch"
+local config = core.config
 
--- Whether a sound exists in the sound directories (at 8 kHz or without a rate
--- folder): the phrase module falls back to speech for missing words. Each name
--- is looked up once per language object.
-local function has_sound(name)
-  for _, dir in ipairs(config.sounds) do
-    for _, path in ipairs { dir .. "/8000/" .. name .. ".wav", dir .. "/" .. name .. ".wav" } do
-      local f = io.open(path, "rb")
-      if f then
-        f:close()
-        return true
-      end
-    end
-  end
-  return false
-end
-
--- Language objects are loaded once per loop and shared: they hold no call state.
-local languages = {}
+-- Whether a sound exists in the sound directories (the phrase module falls back
+-- to speech for missing words): the generation listed them when it was built,
+-- off the loop. A sound added later is known after the next reload.
+-- Language objects are loaded once per generation of the scripts (prompts/ is
+-- part of it) and shared by its calls: they hold no call state.
+local generation = require "moonswitch.generation"
 local function language(call, name)
   name = name or call.vars.language or config.language
-  local lang = languages[name]
+  local gen = core.generation()
+  local lang = gen.languages[name]
   if lang then return lang end
   local err, code
-  lang, err, code = say.language(config.prompts, name, { has = has_sound })
+  lang, err, code = say.language(config.prompts, name, {
+    has = function(sound) return gen.sounds[sound] == true end,
+    source = function(l, file) return generation.prompt_source(gen, l, file) end,
+  })
   if not lang then return nil, err, code end
-  languages[name] = lang
+  gen.languages[name] = lang
   return lang
 end
 

@@ -70,7 +70,7 @@ end
 -- The environment the files of one language run in. Modules are loaded once
 -- per language object; `language(name)` loads another language's definition
 -- (for a variant such as en_GB that starts from en).
-local function new_env(dir, lang, loading)
+local function new_env(dir, lang, loading, source)
   local env = {}
   for _, k in ipairs(SAFE) do env[k] = _G[k] end
   env.string, env.table, env.math, env.utf8 = copy(string), copy(table), copy(math), copy(utf8)
@@ -82,11 +82,19 @@ local function new_env(dir, lang, loading)
       error("require: bad module name " .. repr(name), 2)
     end
     if loaded[name] ~= nil then return loaded[name] end
-    local path = string.format("%s/%s/%s.lua", dir, lang, (name:gsub("%.", "/")))
-    if not file_exists(path) then
-      error(string.format("require: no module '%s' in %s/%s", name, dir, lang), 2)
+    local rel = (name:gsub("%.", "/"))
+    local path = string.format("%s/%s/%s.lua", dir, lang, rel)
+    local chunk, err
+    if source then -- the sources of the running generation (no file access)
+      local text = source(lang, rel)
+      if not text then error(string.format("require: no module '%s' in %s/%s", name, dir, lang), 2) end
+      chunk, err = load(text, "@" .. path, "t", env)
+    else
+      if not file_exists(path) then
+        error(string.format("require: no module '%s' in %s/%s", name, dir, lang), 2)
+      end
+      chunk, err = loadfile(path, "t", env)
     end
-    local chunk, err = loadfile(path, "t", env)
     if not chunk then error(err, 0) end
     local value = chunk(name)
     if value == nil then value = true end
@@ -99,7 +107,7 @@ local function new_env(dir, lang, loading)
     end
     if loading[other] then error("language: '" .. other .. "' includes itself", 2) end
     loading[other] = true
-    local def = new_env(dir, other, loading).require("init")
+    local def = new_env(dir, other, loading, source).require("init")
     loading[other] = nil
     return def
   end
@@ -305,6 +313,8 @@ end
 --   opts.soundset = "asterisk": apply that map (soundset_asterisk) first,
 --     without asking has().
 --   opts.pauses = false: drop { pause = ms } entries.
+--   opts.source(lang, name) -> text or nil: the language's files come from it
+--     (a generation of the scripts, moonswitch.generation) instead of dir.
 function M.language(dir, lang, opts)
   if type(dir) ~= "string" or dir == "" then error("say.language: dir must be a string", 2) end
   if type(lang) ~= "string" or not lang:match(NAME_PATTERN) then
@@ -318,11 +328,18 @@ function M.language(dir, lang, opts)
   if opts.soundset ~= nil and type(opts.soundset) ~= "string" then
     error("say.language: 'soundset' must be a string", 2)
   end
+  if opts.source ~= nil and type(opts.source) ~= "function" then
+    error("say.language: 'source' must be a function", 2)
+  end
   local where = dir .. "/" .. lang
-  if not file_exists(where .. "/init.lua") then
+  local exists
+  if opts.source then exists = opts.source(lang, "init") ~= nil else exists = file_exists(where .. "/init.lua") end
+  if not exists then
     return nil, "ENOENT: no language '" .. lang .. "' (no " .. where .. "/init.lua)", "ENOENT"
   end
-  local ok, def = pcall(function() return new_env(dir, lang, { [lang] = true }).require("init") end)
+  local ok, def = pcall(function()
+    return new_env(dir, lang, { [lang] = true }, opts.source).require("init")
+  end)
   if not ok then return nil, "EFORMAT: language " .. lang .. ": " .. tostring(def), "EFORMAT" end
   local bad = check_definition(def, where)
   if bad then return nil, "EFORMAT: " .. bad, "EFORMAT" end

@@ -24,6 +24,10 @@ end
 
 local function describe(e)
   local k = e.kind
+  if e.superseded then
+    local d = describe({ kind = k, name = e.name, detail = e.detail, complete = e.complete })
+    return d .. "  (superseded: speech was playing)"
+  end
   if k == "prompt" and e.detail ~= "" and e.detail ~= "sound" then
     return string.format("heard   %s %q", e.detail, e.name)
   end
@@ -52,7 +56,14 @@ function Caller:heard()
   return list
 end
 
+-- Entries found late (over the wire: speech recognised in past audio) are inserted
+-- where they happened: the place of the next entry to look at moves with them.
+local function sync(c)
+  c._next, c._seen = c._c:moves(c._next, c._seen)
+end
+
 function Caller:transcript()
+  sync(self)
   local lines = {}
   for i, e in ipairs(self:heard()) do
     local mark = (i == self._next) and " >" or "  "
@@ -97,15 +108,17 @@ local function await(c, what, within, find)
 end
 
 -- Scans the transcript from the cursor for an entry accepted by match(e),
--- which returns true (take it), nil (skip it) or a failure message.
-local function scan(c, what, within, match)
-  local t_start = core.now()
+-- which returns true (take it), nil (skip it) or a failure message. Superseded
+-- entries are skipped. t_start: when the expectation began (default now).
+local function scan(c, what, within, match, t_start)
+  t_start = t_start or core.now()
   local e = await(c, what, within + c._grace, function()
+    sync(c)
     local i = c._next
     while true do
       local e = c._c:heard(i)
       if not e then return nil end
-      local m = match(e)
+      local m = not e.superseded and match(e) or nil
       if m == true then
         c._next = i + 1
         return e
@@ -173,16 +186,41 @@ function Caller:expect_prompt(name, opts)
   return e
 end
 
--- The next prompt heard must be speech of this text (in-process: by identity).
+local RENDER_LIMIT = 60000 -- ms a TTS text may take to render (over the wire)
+
+-- Over the wire: waits until the text's audio is a known sound (rendered as the server
+-- speaks it, then looked for in the last minute of audio). Returns the other name it is
+-- heard under, if its audio is a known sound's. In-process: nothing to do.
+local function known_speech(c, what, text, voice)
+  local deadline = core.now() + RENDER_LIMIT
+  while true do
+    local state, alias = c._c:want_speech(text, voice)
+    if state == "ready" then return alias end
+    if state == nil then c._t:fail(string.format("%s: cannot recognise it: %s", what, alias)) end
+    if core.now() >= deadline then
+      c._t:fail(string.format("%s: not rendered after %d ms", what, RENDER_LIMIT))
+    end
+    pause(deadline)
+  end
+end
+
+-- The next prompt heard must be speech of this text: in-process by identity; over the
+-- wire by its audio, rendered with opts.voice (default "kal", as the server) as the server
+-- renders it (docs/testing.md).
 function Caller:expect_speech(text, opts)
+  if type(text) ~= "string" then error("expect_speech: the text must be a string", 2) end
+  local t_start = core.now()
   local what = string.format("expected speech %q", text)
-  return scan(self, what, opts_within(opts), function(e)
+  local alias = known_speech(self, what, text, opts and opts.voice)
+  local e = scan(self, what, opts_within(opts), function(e)
     if e.kind == "prompt" then
-      if e.detail == "speech" and e.name == text then return true end
-      return string.format("heard %s %q instead", e.detail, e.name)
+      if (e.detail == "speech" and e.name == text) or e.name == alias then return true end
+      return string.format("heard %s %q instead", e.detail ~= "" and e.detail or "sound", e.name)
     end
     if e.kind == "hangup" then return "the call ended first (" .. describe(e) .. ")" end
-  end)
+  end, t_start)
+  check_not_before(self, what, e, t_start, opts)
+  return e
 end
 
 -- The next prompt heard must be this tone (a name such as "busy" or a spec).
@@ -304,6 +342,7 @@ function Test:dial(destination, opts)
     _c = core.dial(destination, opts),
     _t = self,
     _next = 1,
+    _seen = 0,
     _t0 = core.now(),
     destination = destination,
   }, Caller)

@@ -24,13 +24,6 @@ const char *ms_dtmf_source_name(enum ms_dtmf_source s)
     return (unsigned)s <= MS_DTMF_SIM ? source_names[s] : "?";
 }
 
-static uint64_t epoch_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* xorshift128+ seeded once per thread from the OS; call ids need uniqueness, not secrecy. */
 static uint64_t next_random(void)
 {
@@ -87,7 +80,7 @@ int ms__call_new(struct ms_call **out, const struct ms_call_params *p)
     call->env = p->env;
     call->ops = p->ops;
     call->ep = p->ep;
-    call->start_ms = epoch_ms();
+    call->start_ms = ms_loop_epoch_ms(p->env->loop);
     call->start_loop_ms = ms_loop_now(p->env->loop);
     call->rate = 8000;
     call->frame = 160;
@@ -157,6 +150,16 @@ const char *ms_call_caller_name(const struct ms_call *call)
 const char *ms_call_destination(const struct ms_call *call)
 {
     return call->destination;
+}
+
+int ms_call_set_destination(struct ms_call *call, const char *dest)
+{
+    char *d = strdup(dest);
+    if (!d)
+        return MS_ENOMEM;
+    free(call->destination);
+    call->destination = d;
+    return 0;
 }
 
 enum ms_call_state ms_call_state(const struct ms_call *call)

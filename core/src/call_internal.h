@@ -59,6 +59,12 @@ struct ms__collect {
     char digits[65];
     size_t ndigits;
     bool prompt_done;
+    /* speech (call_speech.c) */
+    struct ms__asr_session *asr; /* listening; NULL once its result came or it was cancelled */
+    bool speaking;               /* the caller began to speak: the digit timer is stopped */
+    char speech[512];            /* the words recognised */
+    bool has_speech;
+    float confidence;
 };
 
 /* A recording in progress (call_record.c). */
@@ -156,6 +162,7 @@ void ms__media_emit(struct ms_call *call, enum ms_media_event_kind kind, bool co
 /* call_ops.c: the pending operation's life */
 int ms__op_begin(struct ms_call *call, enum ms__op_kind kind, void *ud);
 void ms__op_complete(struct ms_call *call, int status, const char *failed);
+void ms__collect_finish(struct ms_call *call, const char *reason); /* a try ends: status 0 */
 
 /* call_record.c */
 void ms__record_frame(struct ms_call *call, const int16_t *pcm, size_t n);
@@ -168,6 +175,12 @@ void ms__record_playback_done(struct ms_call *call, int status);
 void ms__ops_playback_done(struct ms_call *call, int status, const char *failed);
 void ms__ops_digit(struct ms_call *call);
 void ms__ops_call_over(struct ms_call *call);
+
+/* call_speech.c: speech input of a collect */
+int ms__speech_start(struct ms_call *call, const struct ms_speech_opts *o);
+void ms__speech_frame(struct ms_call *call); /* the tick's received frame */
+void ms__speech_prompt_done(struct ms_call *call);
+void ms__speech_stop(struct ms_call *call); /* cancels: no result */
 
 /* call.c */
 bool ms__call_pop_digit(struct ms_call *call, char *out);

@@ -105,6 +105,8 @@ static void media_tick(void *ud, uint64_t tick_ms)
         ms__dtmf_inband_feed(call->inband, call->rx, n);
     if (call->detector && call->rx_valid && !call->op_defer.queued)
         ms__tone_detect_feed(call->detector, call->rx, n);
+    if (call->op == OP_COLLECT)
+        ms__speech_frame(call);
     if (call->op == OP_RECORD) {
         if (!call->rx_valid)
             memset(call->rx, 0, n * sizeof *call->rx); /* nothing came: silence is recorded */

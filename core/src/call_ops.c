@@ -43,6 +43,8 @@ static void fire(void *ud)
             .reason = call->op_reason ? call->op_reason : "error",
             .terminator = call->play_result.digit,
             .failed = call->op_failed[0] ? call->op_failed : NULL,
+            .speech = c->has_speech ? c->speech : NULL,
+            .confidence = c->confidence,
         };
         call->op_cb.collect(oud, &r);
         break;
@@ -64,6 +66,8 @@ void ms__op_complete(struct ms_call *call, int status, const char *failed)
     snprintf(call->op_failed, sizeof call->op_failed, "%s", failed ? failed : "");
     if (call->op == OP_PLAY || call->op == OP_COLLECT)
         ms__playback_stop(call);
+    if (call->op == OP_COLLECT)
+        ms__speech_stop(call);
     if (call->op == OP_MOH && call->tx == TX_MOH) {
         ms__media_emit(call, MS_MEDIA_PLAY_END, false);
         call->tx = TX_SILENCE;
@@ -245,7 +249,7 @@ int ms_call_echo(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud)
 
 /* ---- collect ---- */
 
-static void collect_finish(struct ms_call *call, const char *reason)
+void ms__collect_finish(struct ms_call *call, const char *reason)
 {
     call->op_reason = reason;
     ms__op_complete(call, 0, NULL);
@@ -263,19 +267,20 @@ static bool collect_take_digits(struct ms_call *call)
     struct ms__collect *c = &call->collect;
     char d;
     while (ms__call_pop_digit(call, &d)) {
+        ms__speech_stop(call); /* a digit first: no speech this try */
         if (!c->prompt_done) { /* barge-in */
             ms__playback_stop(call);
             c->prompt_done = true;
         }
         if (strchr(c->terminators, d)) {
             call->play_result.digit = d;
-            collect_finish(call, "terminator");
+            ms__collect_finish(call, "terminator");
             return true;
         }
         c->digits[c->ndigits++] = d;
         c->digits[c->ndigits] = 0;
         if (c->ndigits >= (size_t)c->opts.max) {
-            collect_finish(call, "max");
+            ms__collect_finish(call, "max");
             return true;
         }
         collect_arm(call, c->opts.inter_digit_ms);
@@ -301,17 +306,24 @@ int ms_call_collect(struct ms_call *call, const struct ms_collect_opts *opts, ms
              opts->terminators ? opts->terminators : "");
     c->opts.terminators = c->terminators;
     c->opts.prompt = NULL;
+    c->opts.speech = NULL; /* used below, not kept */
     if (opts->flush)
         ms__call_flush_digits(call);
     c->prompt_done = call->qlen > 0 || opts->nprompt == 0;
     if (collect_take_digits(call))
         return 0;
+    if (opts->speech && c->ndigits == 0 && (rc = ms__speech_start(call, opts->speech)) < 0) {
+        call->op = OP_NONE; /* refused at once: no callback */
+        ms_call_unref(call);
+        return rc;
+    }
     if (!c->prompt_done) {
         rc = ms__playback_start(call, opts->prompt, opts->nprompt, 1);
         if (rc < 0)
             ms__op_complete(call, rc, NULL);
     } else if (c->ndigits == 0) {
         collect_arm(call, opts->timeout_ms);
+        ms__speech_prompt_done(call);
     }
     return 0;
 }
@@ -329,8 +341,9 @@ void ms__ops_playback_done(struct ms_call *call, int status, const char *failed)
         if (status < 0) {
             call->op_reason = "error";
             ms__op_complete(call, status, failed);
-        } else {
+        } else if (!call->collect.speaking) {
             collect_arm(call, call->collect.opts.timeout_ms);
+            ms__speech_prompt_done(call);
         }
     }
 }

@@ -3,6 +3,7 @@
  * the loop's prompt cache), speech (text to speech, synthesised off the
  * loop) and tones (generated). Used by play, gather's prompt, say and speak. */
 #define MS_LOG_MODULE "media"
+#include "base/path.h"
 #include "call_internal.h"
 #include "media/audio_cache.h"
 #include "media/tone_gen.h"
@@ -16,15 +17,22 @@
 
 /* ---- sound names ---- */
 
-static bool name_is_safe(const char *name)
+/* A sound name: relative (looked up in the sound directories), or absolute
+ * inside a sound directory or the recordings directory (a recorded message);
+ * never with a ".." component: a name built from caller input cannot leave
+ * those directories. */
+static bool name_is_safe(const struct ms_call *call, const char *name)
 {
-    if (!*name)
-        return false;
-    for (const char *p = name; *p; p++) {
-        if (p[0] == '.' && p[1] == '.' && (p == name || p[-1] == '/') && (p[2] == '/' || !p[2]))
-            return false;
-    }
-    return true;
+    char buf[1024];
+    if (!*name || ms__path_inside("/", name[0] == '/' ? name + 1 : name, buf, sizeof buf) < 0)
+        return false; /* empty, or a ".." component */
+    if (name[0] != '/')
+        return true;
+    const struct ms_call_env *env = call->env;
+    for (size_t i = 0; i < env->nsound_dirs; i++)
+        if (ms__path_inside(env->sound_dirs[i], name, buf, sizeof buf) == 0)
+            return true;
+    return env->recordings_dir && ms__path_inside(env->recordings_dir, name, buf, sizeof buf) == 0;
 }
 
 /* Candidate k of a sound name: dir/<rate>/name.wav, then dir/name.wav for each dir;
@@ -125,7 +133,7 @@ static void sound_begin(struct ms_call *call, const char *name)
 {
     struct ms__playback *pb = &call->play;
     char path[1024];
-    if (!call->env->audio || !name_is_safe(name)) {
+    if (!call->env->audio || !name_is_safe(call, name)) {
         playback_finish(call, call->env->audio ? MS_EINVAL : MS_ENOENT, name);
         return;
     }

@@ -2,6 +2,7 @@
  * recorder), ended by a terminator digit, silence, a maximum length or the
  * hangup — which keeps what was said. */
 #define MS_LOG_MODULE "record"
+#include "base/path.h"
 #include "call_internal.h"
 #include "media/pcm_level.h"
 #include "media/recorder.h"
@@ -16,22 +17,7 @@
 /* The file for a script's path: inside the recordings directory, or refused. */
 static int resolve(const struct ms_call *call, const char *path, char *out, size_t cap)
 {
-    const char *dir = call->env->recordings_dir;
-    if (!dir || !*path)
-        return MS_EACCES;
-    for (const char *p = path; *p; p++)
-        if (p[0] == '.' && p[1] == '.' && (p == path || p[-1] == '/') && (!p[2] || p[2] == '/'))
-            return MS_EACCES;
-    size_t dl = strlen(dir);
-    int n;
-    if (path[0] == '/') {
-        if (strncmp(path, dir, dl) != 0 || path[dl] != '/')
-            return MS_EACCES;
-        n = snprintf(out, cap, "%s", path);
-    } else {
-        n = snprintf(out, cap, "%s/%s", dir, path);
-    }
-    return n > 0 && (size_t)n < cap ? 0 : MS_EINVAL;
+    return ms__path_inside(call->env->recordings_dir, path, out, cap);
 }
 
 static int make_dirs(char *path)

@@ -1,8 +1,10 @@
 /* Reads conf/moonswitch.lua (a Lua chunk returning a table) into ms_config. */
 #define MS_LOG_MODULE "config"
+#include "media/tts.h"
 #include "moonswitch/config.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
+#include "layout.h"
 
 #include <arpa/inet.h>
 #include <lauxlib.h>
@@ -11,13 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef MS_SOURCE_DIR
-#define MS_SOURCE_DIR "."
-#endif
-#ifndef MS_BUILD_DIR
-#define MS_BUILD_DIR "build"
-#endif
 
 struct reader {
     lua_State *L;
@@ -93,8 +88,20 @@ int ms_config_set_rtp_ports(struct ms_config *cfg, const char *range, char *err,
     return 0;
 }
 
+/* A malloc'd "dir/rel", or NULL. */
+static char *under(const char *dir, const char *rel)
+{
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, rel);
+    return p;
+}
+
+/* Paths default to the trees of this binary: build or installed (layout.h). */
 static int defaults(struct ms_config *cfg)
 {
+    const struct ms__layout *at = ms__layout();
     memset(cfg, 0, sizeof *cfg);
     cfg->sip_port = 5060;
     cfg->sip_udp = cfg->sip_tcp = true;
@@ -110,20 +117,26 @@ static int defaults(struct ms_config *cfg)
     cfg->sip_ip = strdup("127.0.0.1");
     cfg->rtp_ip = strdup("127.0.0.1");
     cfg->user_agent = strdup("moonswitch/0.1");
-    cfg->scripts_dir = strdup(MS_SOURCE_DIR "/scripts");
+    cfg->scripts_dir = under(at->source_dir, "scripts");
     cfg->entry = strdup("dialplan.lua");
-    cfg->sound_dirs[0] = strdup(MS_BUILD_DIR "/sounds/en");
-    cfg->sound_dirs[1] = strdup(MS_BUILD_DIR "/sounds");
-    cfg->db_path = strdup(MS_SOURCE_DIR "/data/moonswitch.db");
+    cfg->sound_dirs[0] = under(at->build_dir, "sounds/en");
+    cfg->sound_dirs[1] = under(at->build_dir, "sounds");
+    cfg->db_path = under(at->state_dir, "moonswitch.db");
     cfg->log_level = strdup("info");
-    cfg->tts_cache_dir = strdup(MS_SOURCE_DIR "/data/tts");
-    cfg->recordings_dir = strdup(MS_SOURCE_DIR "/data/recordings");
-    cfg->prompts_dir = strdup(MS_SOURCE_DIR "/prompts");
+    cfg->tts_cache_dir = under(at->state_dir, "tts");
+    cfg->recordings_dir = under(at->state_dir, "recordings");
+    cfg->prompts_dir = under(at->source_dir, "prompts");
     cfg->language = strdup("en");
     cfg->tts_memory_bytes = 32u << 20;
+    cfg->scripts_watch = true;
+    cfg->error_prompt = strdup("demo/error");
+    cfg->asr.enabled = true;
+    cfg->asr.pool = 8;
+    cfg->asr.threads = 1;
+    cfg->asr.min_confidence = 0.5;
     cfg->nmoh = 1;
     cfg->moh[0].name = strdup("default");
-    cfg->moh[0].dir = strdup(MS_BUILD_DIR "/sounds/8000/music");
+    cfg->moh[0].dir = under(at->build_dir, "sounds/8000/music");
     bool ok = cfg->codecs[0] && cfg->codecs[1] && cfg->sip_ip && cfg->rtp_ip && cfg->user_agent &&
               cfg->scripts_dir && cfg->entry && cfg->sound_dirs[0] && cfg->sound_dirs[1] &&
               cfg->db_path && cfg->log_level && cfg->moh[0].name && cfg->moh[0].dir &&
@@ -141,6 +154,10 @@ void ms_config_free(struct ms_config *cfg)
         free(cfg->codecs[i]);
     free(cfg->scripts_dir);
     free(cfg->entry);
+    free(cfg->error_prompt);
+    free(cfg->error_transfer);
+    for (size_t i = 0; i < cfg->ntrust; i++)
+        free(cfg->trust[i]);
     for (size_t i = 0; i < cfg->nsound_dirs; i++)
         free(cfg->sound_dirs[i]);
     free(cfg->db_path);
@@ -149,6 +166,9 @@ void ms_config_free(struct ms_config *cfg)
     free(cfg->recordings_dir);
     free(cfg->prompts_dir);
     free(cfg->language);
+    free(cfg->asr.model);
+    free(cfg->asr.dict);
+    free(cfg->asr.extra_dict);
     for (size_t i = 0; i < cfg->nmoh; i++) {
         free(cfg->moh[i].name);
         free(cfg->moh[i].dir);
@@ -334,14 +354,65 @@ static int read_dtmf(struct reader *r)
     return 0;
 }
 
+static void read_trust(struct reader *r)
+{
+    static const char *const grants[] = {"io",       "os",            "debug", "package",
+                                         "loadfile", "binary_chunks", NULL};
+    if (enter(r, "trust") != 1)
+        return;
+    struct ms_config *c = r->cfg;
+    size_t len = (size_t)lua_rawlen(r->L, -1);
+    for (size_t i = 1; !r->failed && i <= len; i++) {
+        lua_rawgeti(r->L, -1, (lua_Integer)i);
+        const char *g = lua_type(r->L, -1) == LUA_TSTRING ? lua_tostring(r->L, -1) : "";
+        bool known = false;
+        for (size_t k = 0; grants[k]; k++)
+            known = known || strcmp(g, grants[k]) == 0;
+        if (!known || c->ntrust == MS_MAX_TRUST)
+            fail(r, "scripts.trust", "expected a list of: io, os, debug, package, loadfile, "
+                                     "binary_chunks");
+        else
+            c->trust[c->ntrust++] = strdup(g);
+        lua_pop(r->L, 1);
+    }
+    lua_pop(r->L, 1);
+}
+
+static void read_on_error(struct reader *r)
+{
+    static const char *const keys[] = {"prompt", "transfer", NULL};
+    if (enter(r, "on_error") != 1)
+        return;
+    check_keys(r, "scripts.on_error.", keys);
+    lua_getfield(r->L, -1, "prompt");
+    if (lua_isboolean(r->L, -1) && !lua_toboolean(r->L, -1)) {
+        free(r->cfg->error_prompt); /* prompt = false: hang up at once */
+        r->cfg->error_prompt = NULL;
+        lua_pop(r->L, 1);
+    } else {
+        lua_pop(r->L, 1);
+        get_string(r, "scripts.on_error.prompt", "prompt", &r->cfg->error_prompt);
+    }
+    get_string(r, "scripts.on_error.transfer", "transfer", &r->cfg->error_transfer);
+    lua_pop(r->L, 1);
+}
+
 static int read_scripts(struct reader *r)
 {
-    static const char *const keys[] = {"dir", "entry", NULL};
+    static const char *const keys[] = {"dir", "entry", "watch", "trust", "on_error", NULL};
     if (enter(r, "scripts") != 1)
         return 0;
     check_keys(r, "scripts.", keys);
     get_string(r, "scripts.dir", "dir", &r->cfg->scripts_dir);
     get_string(r, "scripts.entry", "entry", &r->cfg->entry);
+    lua_getfield(r->L, -1, "watch");
+    if (lua_isboolean(r->L, -1))
+        r->cfg->scripts_watch = lua_toboolean(r->L, -1);
+    else if (!lua_isnil(r->L, -1))
+        fail(r, "scripts.watch", "expected a boolean");
+    lua_pop(r->L, 1);
+    read_trust(r);
+    read_on_error(r);
     lua_pop(r->L, 1);
     return 0;
 }
@@ -388,7 +459,7 @@ static int read_moh(struct reader *r)
 
 static int read_tts(struct reader *r)
 {
-    static const char *const keys[] = {"cache_dir", "memory_mb", NULL};
+    static const char *const keys[] = {"cache_dir", "memory_mb", "threads", NULL};
     if (enter(r, "tts") != 1)
         return 0;
     check_keys(r, "tts.", keys);
@@ -396,6 +467,38 @@ static int read_tts(struct reader *r)
     int mb = (int)(r->cfg->tts_memory_bytes >> 20);
     get_int(r, "tts.memory_mb", "memory_mb", 1, 65536, &mb);
     r->cfg->tts_memory_bytes = (size_t)mb << 20;
+    int threads = (int)r->cfg->tts_threads; /* 0: the default, see ms__tts_config */
+    get_int(r, "tts.threads", "threads", 0, MS__TTS_THREADS_MAX, &threads);
+    r->cfg->tts_threads = (unsigned)threads;
+    lua_pop(r->L, 1);
+    return 0;
+}
+
+static int read_asr(struct reader *r)
+{
+    static const char *const keys[] = {"enabled", "pool",  "threads",    "min_confidence",
+                                       "model",   "dict", "extra_dict", NULL};
+    if (enter(r, "asr") != 1)
+        return 0;
+    check_keys(r, "asr.", keys);
+    lua_getfield(r->L, -1, "enabled");
+    if (lua_isboolean(r->L, -1))
+        r->cfg->asr.enabled = lua_toboolean(r->L, -1);
+    else if (!lua_isnil(r->L, -1))
+        fail(r, "asr.enabled", "expected a boolean");
+    lua_getfield(r->L, -2, "min_confidence");
+    int isnum = 0;
+    double c = lua_tonumberx(r->L, -1, &isnum);
+    if (isnum && c >= 0 && c <= 1)
+        r->cfg->asr.min_confidence = c;
+    else if (!lua_isnil(r->L, -1))
+        fail(r, "asr.min_confidence", "expected a number in 0..1");
+    lua_pop(r->L, 2);
+    get_int(r, "asr.pool", "pool", 1, 10000, &r->cfg->asr.pool);
+    get_int(r, "asr.threads", "threads", 1, 64, &r->cfg->asr.threads);
+    get_string(r, "asr.model", "model", &r->cfg->asr.model);
+    get_string(r, "asr.dict", "dict", &r->cfg->asr.dict);
+    get_string(r, "asr.extra_dict", "extra_dict", &r->cfg->asr.extra_dict);
     lua_pop(r->L, 1);
     return 0;
 }
@@ -405,7 +508,7 @@ static int read_top(struct reader *r)
     static const char *const keys[] = {"sip",    "rtp", "codecs",     "dtmf",      "scripts",
                                        "sounds", "db",  "log_level",  "max_calls", "audio_cache_mb",
                                        "moh",    "tts", "recordings", "prompts",   "language",
-                                       NULL};
+                                       "asr",    NULL};
     check_keys(r, "", keys);
     read_sip(r);
     read_rtp(r);
@@ -414,6 +517,7 @@ static int read_top(struct reader *r)
     read_scripts(r);
     read_moh(r);
     read_tts(r);
+    read_asr(r);
     if (enter(r, "sounds") == 1) {
         read_string_list(r, "sounds", r->cfg->sound_dirs, &r->cfg->nsound_dirs, MS_MAX_SOUND_DIRS);
         lua_pop(r->L, 1);
@@ -436,7 +540,8 @@ static int read_top(struct reader *r)
     return r->failed ? MS_EINVAL : 0;
 }
 
-/* The config chunk sees a small environment: here, source_dir, build_dir, os.getenv. */
+/* The config chunk sees a small environment: here, source_dir, build_dir,
+ * state_dir (layout.h), os.getenv. */
 static void push_env(lua_State *L, const char *file)
 {
     lua_newtable(L);
@@ -449,10 +554,13 @@ static void push_env(lua_State *L, const char *file)
         snprintf(dir, sizeof dir, ".");
     lua_pushstring(L, dir);
     lua_setfield(L, -2, "here");
-    lua_pushstring(L, MS_SOURCE_DIR);
+    const struct ms__layout *at = ms__layout();
+    lua_pushstring(L, at->source_dir);
     lua_setfield(L, -2, "source_dir");
-    lua_pushstring(L, MS_BUILD_DIR);
+    lua_pushstring(L, at->build_dir);
     lua_setfield(L, -2, "build_dir");
+    lua_pushstring(L, at->state_dir);
+    lua_setfield(L, -2, "state_dir");
     static const char *const globals[] = {"string", "math",  "table", "tostring", "tonumber",
                                           "ipairs", "pairs", "type",  "error",    NULL};
     for (size_t i = 0; globals[i]; i++) {

@@ -67,6 +67,7 @@ struct ms_call_env {
     struct ms__moh *moh;        /* music on hold classes; NULL: none */
     struct ms__tts *tts;        /* text to speech; NULL: none */
     const char *recordings_dir; /* call:record() writes only below it; NULL: refused */
+    struct ms__asr *asr;        /* speech recognition; NULL: none (speech gathers refused) */
 };
 
 struct ms_call_params {

@@ -1,6 +1,7 @@
 /* The engine: runtime + prompt cache + CDRs + per-call bookkeeping. */
 #define MS_LOG_MODULE "engine"
 #include "engine.h"
+#include "asr/asr.h"
 #include "cdr.h"
 #include "media/audio_cache.h"
 #include "media/moh.h"
@@ -18,6 +19,7 @@ struct ms__engine {
     struct ms__audio_cache *audio;
     struct ms__moh *moh;
     struct ms__tts *tts;
+    struct ms__asr *asr; /* NULL: speech recognition off */
     struct ms_runtime *rt;
     struct ms__cdr_writer *cdr;
     struct ms_call_env env;
@@ -110,6 +112,35 @@ const char *ms__engine_db_path(const struct ms__engine *e)
     return e->db_path;
 }
 
+struct ms_runtime *ms__engine_runtime(const struct ms__engine *e)
+{
+    return e->rt;
+}
+
+/* Speech recognition is optional: without it (off, or no model) speech gathers
+ * are refused with ENOSYS and everything else works. */
+static void open_asr(struct ms__engine *e, const struct ms_config *cfg, struct ms_loop *loop)
+{
+    if (!cfg->asr.enabled)
+        return;
+    struct ms__asr_config ac;
+    ms__asr_config_defaults(&ac);
+    ac.pool_size = cfg->asr.pool;
+    ac.threads = cfg->asr.threads;
+    ac.min_confidence = (float)cfg->asr.min_confidence;
+    if (cfg->asr.model)
+        ac.hmm = cfg->asr.model;
+    if (cfg->asr.dict)
+        ac.dict = cfg->asr.dict;
+    ac.extra_dict = cfg->asr.extra_dict;
+    int rc = ms__asr_new(&e->asr, loop, &ac);
+    if (rc < 0) {
+        e->asr = NULL;
+        ms_warn(NULL, "speech recognition off: %s (model %s, dictionary %s)", ms_strerror(rc),
+                ac.hmm ? ac.hmm : MS__ASR_DEFAULT_HMM, ac.dict ? ac.dict : MS__ASR_DEFAULT_DICT);
+    }
+}
+
 int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct ms_loop *loop)
 {
     struct ms__engine *e = calloc(1, sizeof *e);
@@ -127,9 +158,11 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
     if ((rc = ms__moh_new(&e->moh, loop, e->audio, moh, cfg->nmoh)) < 0)
         goto fail;
     struct ms__tts_config tc = {.cache_dir = cfg->tts_cache_dir,
-                                .memory_bytes = cfg->tts_memory_bytes};
+                                .memory_bytes = cfg->tts_memory_bytes,
+                                .threads = cfg->tts_threads};
     if ((rc = ms__tts_new(&e->tts, loop, &tc)) < 0)
         goto fail;
+    open_asr(e, cfg, loop);
     e->env = (struct ms_call_env){
         .loop = loop,
         .audio = e->audio,
@@ -139,6 +172,7 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
         .moh = e->moh,
         .tts = e->tts,
         .recordings_dir = cfg->recordings_dir,
+        .asr = e->asr,
     };
     struct ms_runtime_config rc_cfg = {
         .scripts_dir = cfg->scripts_dir,
@@ -148,6 +182,10 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
         .language = cfg->language,
         .sound_dirs = (const char *const *)cfg->sound_dirs,
         .nsound_dirs = cfg->nsound_dirs,
+        .trust = (const char *const *)cfg->trust,
+        .ntrust = cfg->ntrust,
+        .error_prompt = cfg->error_prompt,
+        .error_transfer = cfg->error_transfer,
     };
     if ((rc = ms_runtime_new(&e->rt, &rc_cfg)) < 0)
         goto fail;
@@ -162,6 +200,7 @@ fail:
     if (e->moh)
         ms__moh_free(e->moh);
     ms__tts_free(e->tts);
+    ms__asr_free(e->asr);
     if (e->audio)
         ms__audio_cache_free(e->audio);
     free(e->db_path);
@@ -177,6 +216,7 @@ void ms__engine_close(struct ms__engine *e)
     ms_runtime_free(e->rt);
     ms__moh_free(e->moh);
     ms__tts_free(e->tts);
+    ms__asr_free(e->asr);
     ms__audio_cache_free(e->audio);
     free(e->db_path);
     free(e);

@@ -35,5 +35,7 @@ void ms__engine_close(struct ms__engine *e);
 /* Waits for the CDR writer to have written everything queued so far. */
 void ms__engine_flush_cdrs(struct ms__engine *e);
 const char *ms__engine_db_path(const struct ms__engine *e);
+/* The scripts' runtime: reload, watch, status (bindings/runtime.h). */
+struct ms_runtime *ms__engine_runtime(const struct ms__engine *e);
 
 #endif

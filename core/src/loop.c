@@ -4,12 +4,14 @@
 #include "moonswitch/log.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 struct ms_loop {
     uv_loop_t *uv;
     enum ms_clock_mode mode;
     uint64_t origin_ns; /* real mode: hrtime at creation */
     uint64_t vnow;      /* virtual mode: the clock */
+    uint64_t epoch0;    /* virtual mode: wall-clock ms at vnow 0 */
     uv_timer_t driver;
     uv_idle_t idle;
     bool idle_on;
@@ -31,6 +33,24 @@ struct ms_loop {
 };
 
 static void arm_driver(struct ms_loop *loop);
+
+static uint64_t real_epoch_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t ms_loop_epoch_ms(const struct ms_loop *loop)
+{
+    return loop->mode == MS_CLOCK_VIRTUAL ? loop->epoch0 + loop->vnow : real_epoch_ms();
+}
+
+void ms_loop_set_epoch(struct ms_loop *loop, uint64_t epoch_ms)
+{
+    if (loop->mode == MS_CLOCK_VIRTUAL)
+        loop->epoch0 = epoch_ms - loop->vnow;
+}
 
 uint64_t ms_loop_now(const struct ms_loop *loop)
 {
@@ -386,6 +406,7 @@ int ms_loop_new(struct ms_loop **out, uv_loop_t *uv, enum ms_clock_mode mode)
     loop->uv = uv;
     loop->mode = mode;
     loop->origin_ns = uv_hrtime();
+    loop->epoch0 = real_epoch_ms();
     loop->ticks.next = loop->ticks.prev = &loop->ticks;
     int rc = uv_timer_init(uv, &loop->driver);
     if (rc < 0)

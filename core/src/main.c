@@ -4,15 +4,12 @@
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/server.h"
+#include "layout.h"
 #include "testrun/testrun.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-#ifndef MS_SOURCE_DIR
-#define MS_SOURCE_DIR "."
-#endif
 
 static void usage(FILE *to)
 {
@@ -20,13 +17,13 @@ static void usage(FILE *to)
             "usage: moonswitch [options]          serve\n"
             "       moonswitch test [options] FILES|DIRS   run flow tests (moonswitch test -h)\n"
             "       moonswitch call EXT [options]          place one call (moonswitch call -h)\n"
-            "  -c, --config FILE      configuration (default: %s/conf/moonswitch.lua)\n"
+            "  -c, --config FILE      configuration (default: %s)\n"
             "      --listen ADDR:PORT SIP address (UDP and TCP), e.g. 127.0.0.1:5060\n"
             "      --rtp-ports LO-HI  RTP port range, e.g. 16384-32767\n"
             "      --db PATH          CDR database (sqlite)\n"
             "      --log-level LEVEL  error, warn, info or debug\n"
             "  -h, --help             this text\n",
-            MS_SOURCE_DIR);
+            ms__layout()->config_file);
 }
 
 struct overrides {
@@ -64,7 +61,7 @@ int main(int argc, char **argv)
                                          {"log-level", required_argument, 0, 'v'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *config = MS_SOURCE_DIR "/conf/moonswitch.lua";
+    const char *config = ms__layout()->config_file;
     struct overrides o = {0};
     int c;
     while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {

@@ -7,6 +7,7 @@
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/loop.h"
+#include "runtime.h"
 #include "sip_endpoint.h"
 
 #include <stdlib.h>
@@ -19,7 +20,7 @@ struct ms_server {
     struct ms_loop *loop;
     struct ms__engine *engine;
     struct ms__sip_endpoint *sip;
-    uv_signal_t sigint, sigterm;
+    uv_signal_t sigint, sigterm, sighup;
     uv_timer_t drain;
     uint64_t drain_started;
     bool stopping;
@@ -71,6 +72,7 @@ static void begin_shutdown(struct ms_server *srv)
     ms_info(NULL, "shutting down: ending %zu calls", ms__sip_endpoint_calls(srv->sip));
     uv_close((uv_handle_t *)&srv->sigint, closed_noop);
     uv_close((uv_handle_t *)&srv->sigterm, closed_noop);
+    uv_close((uv_handle_t *)&srv->sighup, closed_noop);
     ms__sip_endpoint_stop(srv->sip, sip_stopped, srv);
 }
 
@@ -78,6 +80,15 @@ static void on_signal(uv_signal_t *h, int sig)
 {
     (void)sig;
     begin_shutdown(h->data);
+}
+
+/* SIGHUP: reload the scripts (until the control socket's `ctl reload` exists). */
+static void on_hup(uv_signal_t *h, int sig)
+{
+    (void)sig;
+    struct ms_server *srv = h->data;
+    ms_info(NULL, "SIGHUP: reloading the scripts");
+    ms_runtime_reload(ms__engine_runtime(srv->engine));
 }
 
 /* ---- start ---- */
@@ -121,9 +132,11 @@ static void start_signals(struct ms_server *srv)
 {
     uv_signal_init(&srv->uv, &srv->sigint);
     uv_signal_init(&srv->uv, &srv->sigterm);
-    srv->sigint.data = srv->sigterm.data = srv;
+    uv_signal_init(&srv->uv, &srv->sighup);
+    srv->sigint.data = srv->sigterm.data = srv->sighup.data = srv;
     uv_signal_start(&srv->sigint, on_signal, SIGINT);
     uv_signal_start(&srv->sigterm, on_signal, SIGTERM);
+    uv_signal_start(&srv->sighup, on_hup, SIGHUP);
 }
 
 int ms_server_run(const struct ms_config *cfg)
@@ -141,6 +154,8 @@ int ms_server_run(const struct ms_config *cfg)
         goto out_engine;
     }
     start_signals(&srv);
+    if (cfg->scripts_watch && ms_runtime_watch(ms__engine_runtime(srv.engine)) < 0)
+        ms_warn(NULL, "cannot watch %s for changes: reload with SIGHUP", cfg->scripts_dir);
     announce(&srv);
     uv_run(&srv.uv, UV_RUN_DEFAULT);
 out_engine:

@@ -49,6 +49,25 @@ test("three failures say goodbye and hang up", function(t)
   t:expect_cdr { digits = "98*" }
 end)
 
+test("wrong keys and silences are counted apart: two of each do not end the call", function(t)
+  -- the menu library counts invalid entries (max_failures) and timeouts (max_timeouts)
+  -- separately, as FreeSWITCH's menus do; before it, any three failed tries said goodbye
+  local c = t:dial("1000")
+  c:expect_prompt("demo/welcome")
+  c:press("7")
+  c:expect_prompt("demo/invalid")
+  c:expect_prompt("demo/welcome")
+  c:expect_prompt("demo/invalid", { within = 15000 }) -- a silence
+  c:expect_prompt("demo/welcome")
+  c:press("8")
+  c:expect_prompt("demo/invalid")
+  c:expect_prompt("demo/welcome")
+  c:press("1")
+  c:expect_prompt("demo/sales")
+  t:expect_cdr { digits = "781", vars = { menu_choice = "1", menu_path = "main",
+    menu_failures = "2", menu_timeouts = "1" } }
+end)
+
 test("silence: the menu times out after 5 s per try, not earlier", function(t)
   local c = t:dial("1000")
   c:expect_prompt("demo/welcome")
@@ -63,6 +82,30 @@ test("silence: the menu times out after 5 s per try, not earlier", function(t)
   c:expect_prompt("demo/goodbye", { not_before = 4980, within = 5100 })
   c:expect_hangup()
   t:expect_cdr { digits = "", hangup_by = "server" }
+end)
+
+test("saying support during the welcome reaches support (speech barge-in)", function(t)
+  local c = t:dial("1000")
+  c:expect_prompt("demo/welcome")
+  c:wait(1500)
+  c:say("support")
+  local e = c:expect_prompt_end { within = 1000 }
+  t:expect(not e.complete, "the welcome was cut when the caller spoke")
+  c:expect_prompt("demo/support", { within = 2500 })
+  c:expect_hangup()
+  t:expect_cdr { digits = "", vars = { menu_choice = "2", menu_spoken = "support" } }
+end)
+
+test("saying something else is not taken for an option", function(t)
+  local c = t:dial("1000")
+  c:expect_prompt_end { complete = true, within = 15000 }
+  c:say("can you tell me the opening hours")
+  c:expect_prompt("demo/invalid", { within = 3000 })
+  c:expect_prompt("demo/welcome")
+  c:expect_prompt_end { complete = true, within = 15000 }
+  c:say("sales")
+  c:expect_prompt("demo/sales", { within = 3000 })
+  t:expect_cdr { digits = "", vars = { menu_choice = "1", menu_spoken = "sales" } }
 end)
 
 test("the caller hangs up during the welcome", function(t)

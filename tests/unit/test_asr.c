@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FRAME 160 /* 20 ms at 8 kHz */
 
@@ -427,6 +428,46 @@ static void test_bad_arguments(void)
     ms__asr_grammar_release(g);
 }
 
+/* The telephone MLLR transform (models/en-us-tel/mllr): checked at
+ * ms__asr_new, and a recogniser using it still recognises and rejects. */
+static void test_mllr(void)
+{
+    struct ms__asr_config c;
+    ms__asr_config_defaults(&c);
+    c.pool_size = 1;
+    struct ms__asr *a2 = NULL;
+    c.mllr = "/nonexistent/mllr";
+    CHECK_EQ_INT(ms__asr_new(&a2, loop, &c), MS_ENOENT);
+    char bad[] = "/tmp/test_asr_mllr_XXXXXX";
+    int fd = mkstemp(bad);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK(write(fd, "not a transform\n", 16) == 16);
+        close(fd);
+        c.mllr = bad;
+        CHECK_EQ_INT(ms__asr_new(&a2, loop, &c), MS_EFORMAT);
+        unlink(bad);
+    }
+    c.mllr = MS_SOURCE_DIR "/models/en-us-tel/mllr";
+    CHECK_EQ_INT(ms__asr_new(&a2, loop, &c), 0);
+    if (!a2)
+        return;
+    struct ms__asr *saved = asr;
+    asr = a2; /* recognise() and jsgf() use the global recogniser */
+    struct ms__asr_grammar *g = jsgf(menu);
+    CHECK(g);
+    struct outcome o;
+    CHECK_EQ_INT(recognise(g, "support", NULL, &o), 0);
+    CHECK_EQ_STR(o.reason, "match");
+    CHECK_EQ_STR(o.text, "support");
+    CHECK_EQ_INT(recognise(g, "what is the weather like in Denver today", NULL, &o), 0);
+    CHECK_EQ_STR(o.reason, "nomatch");
+    ms__asr_grammar_release(g);
+    asr = saved;
+    ms__asr_free(a2);
+    uv_run(&uv, UV_RUN_NOWAIT);
+}
+
 /* ---- pieces ---- */
 
 static void test_vad(void)
@@ -586,6 +627,7 @@ int main(void)
     RUN(test_grammar_cache);
     RUN(test_bad_arguments);
     RUN(test_free_with_session);
+    RUN(test_mllr);
     ms__asr_free(asr);
     ms_loop_close(loop);
     uv_run(&uv, UV_RUN_DEFAULT);

@@ -6,6 +6,8 @@
 #include "hear/hear.h"
 #include "hear_sim.h"
 #include "moonswitch/error.h"
+#include "sim/caller.h"
+#include "sim/wire_ear.h"
 #include "test.h"
 
 #include <stdbool.h>
@@ -934,6 +936,231 @@ static void test_shared_set(void)
     sim_buf_free(&s2.b);
 }
 
+/* ---- a set that grows while listeners run (wire callers learn TTS texts) ---- */
+
+/* A stream: [0.3 s] hold [0.5 s] sales [0.5 s] goodbye [1 s], at 8 kHz from 0. */
+static void grow_stream(struct sim_buf *b, size_t at[3])
+{
+    static const char *const names[] = {"demo/hold", "demo/sales", "demo/goodbye"};
+    sim_append(b, NULL, 2400, 1.0);
+    for (int i = 0; i < 3; i++) {
+        const struct sim_buf *p = pcm_of(names[i]);
+        at[i] = b->n;
+        sim_append(b, p->pcm, p->n, 0.7);
+        sim_append(b, NULL, i < 2 ? 4000 : 8000, 1.0);
+    }
+}
+
+static size_t count_named(const struct sim_events *ev, enum ms__hear_kind kind, const char *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ev->n; i++)
+        n += ev->e[i].ev.kind == kind && strcmp(ev->e[i].ev.name, name) == 0;
+    return n;
+}
+
+/* Sounds added while a listener runs: one that began less than a second before is
+ * found, one that began earlier is not; a new listener over the same audio finds both. */
+static void test_set_grows(void)
+{
+    struct ms__hear_set *g;
+    CHECK_EQ_INT(ms__hear_set_new(&g), 0);
+    CHECK_EQ_INT(
+        ms__hear_set_add(g, "demo/goodbye", pcm_of("demo/goodbye")->pcm, pcm_of("demo/goodbye")->n),
+        0);
+    struct sim_buf b = {0};
+    size_t at[3];
+    grow_stream(&b, at);
+    sim_channel(&b, MS_CODEC_PCMU, 0.0, &(struct sim_rng){7});
+    struct sim_events ev = {0};
+    struct ms__hear *h;
+    CHECK_EQ_INT(ms__hear_new(&h, g, sim_on_event, &ev), 0);
+    size_t hold_known = (at[0] + 3 * SIM_RATE) / 160 * 160;
+    size_t sales_known = (at[1] + SIM_RATE / 2) / 160 * 160;
+    feed_frames(h, &ev, &b, 0, hold_known, 160, 0);
+    CHECK_EQ_INT(ev.n, 0);
+    const struct sim_buf *hold = pcm_of("demo/hold"), *sales = pcm_of("demo/sales");
+    CHECK_EQ_INT(ms__hear_set_add(g, "demo/hold", hold->pcm, hold->n), 0);
+    feed_frames(h, &ev, &b, hold_known, sales_known, 160, 0);
+    CHECK_EQ_INT(ms__hear_set_add(g, "demo/sales", sales->pcm, sales->n), 0);
+    feed_frames(h, &ev, &b, sales_known, b.n / 160 * 160, 160, 0);
+    ms__hear_finish(h, 0);
+    ms__hear_free(h);
+    CHECK_EQ_INT(count_named(&ev, MS__HEAR_START, "demo/hold"), 0); /* began 3 s before */
+    CHECK_EQ_INT(count_named(&ev, MS__HEAR_START, "demo/sales"), 1);
+    CHECK_EQ_INT(count_named(&ev, MS__HEAR_START, "demo/goodbye"), 1);
+    CHECK_EQ_INT(ev.n, 4);
+    CHECK_EQ_STR(ev.e[0].ev.name, "demo/sales");
+    CHECK(near(ev.e[0].ev.start_ms, at[1] / 8, 40));
+    CHECK(ev.e[1].ev.complete);
+    /* the same audio again, from the start: every sound */
+    struct sim_events all = {0};
+    CHECK_EQ_INT(ms__hear_new(&h, g, sim_on_event, &all), 0);
+    sim_feed(h, &all, &b, 0);
+    ms__hear_free(h);
+    CHECK_EQ_INT(all.n, 6);
+    CHECK_EQ_STR(all.e[0].ev.name, "demo/hold");
+    CHECK(near(all.e[0].ev.start_ms, at[0] / 8, 40));
+    CHECK(all.e[1].ev.complete);
+    CHECK_EQ_STR(all.e[2].ev.name, "demo/sales");
+    CHECK_EQ_STR(all.e[4].ev.name, "demo/goodbye");
+    ms__hear_set_free(g);
+    sim_buf_free(&b);
+}
+
+/* ms__hear_set_twin: the sound a refused twin is the same audio as. */
+static void test_set_twin(void)
+{
+    const struct sim_buf *one = pcm_of("digits/1"), *hold = pcm_of("demo/hold");
+    const char *name = "untouched";
+    struct sim_buf quieter = {0};
+    sim_append(&quieter, hold->pcm, hold->n, 0.35);
+    CHECK_EQ_INT(ms__hear_set_twin(set, quieter.pcm, quieter.n, &name), 0);
+    CHECK_EQ_STR(name, "demo/hold");
+    CHECK_EQ_INT(ms__hear_set_add(set, "hold-again", quieter.pcm, quieter.n), MS_EEXIST);
+    sim_buf_free(&quieter);
+    struct sim_buf other = {0};
+    sim_append(&other, one->pcm, one->n, 1.0);
+    sim_append(&other, pcm_of("digits/2")->pcm, pcm_of("digits/2")->n, 1.0); /* "one two" */
+    name = "untouched";
+    CHECK_EQ_INT(ms__hear_set_twin(set, other.pcm, other.n, &name), MS_ENOENT);
+    CHECK_EQ_STR(name, "untouched");
+    sim_buf_free(&other);
+    /* the same words with other edges: cut close, or after 200 ms of faint noise */
+    const struct sim_buf *hello = pcm_of("demo/welcome_back");
+    size_t lead = 0; /* flite's pause before the words: cut 20 ms before the first one */
+    while (lead < hello->n && abs(hello->pcm[lead]) < 2000)
+        lead++;
+    lead = lead > 160 ? lead - 160 : 0;
+    CHECK(lead > 800);
+    struct sim_buf cut = {0}, noisy = {0};
+    sim_append(&cut, hello->pcm + lead, hello->n - lead, 1.0);
+    struct sim_rng r = {5};
+    for (size_t i = 0; i < 1600; i++) {
+        int16_t v = (int16_t)((sim_uniform(&r) * 2 - 1) * 60); /* about -55 dBFS */
+        sim_append(&noisy, &v, 1, 1.0);
+    }
+    sim_append(&noisy, cut.pcm, cut.n, 1.0);
+    name = NULL;
+    CHECK_EQ_INT(ms__hear_set_twin(set, cut.pcm, cut.n, &name), 0);
+    CHECK_EQ_STR(name, "demo/welcome_back");
+    name = NULL;
+    CHECK_EQ_INT(ms__hear_set_twin(set, noisy.pcm, noisy.n, &name), 0);
+    CHECK_EQ_STR(name, "demo/welcome_back");
+    /* ... but a word more is another sound */
+    sim_append(&noisy, pcm_of("digits/3")->pcm, pcm_of("digits/3")->n, 1.0);
+    CHECK_EQ_INT(ms__hear_set_twin(set, noisy.pcm, noisy.n, &name), MS_ENOENT);
+    sim_buf_free(&cut);
+    sim_buf_free(&noisy);
+    int16_t silence[1600] = {0};
+    CHECK_EQ_INT(ms__hear_set_twin(set, silence, 1600, &name), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_twin(set, NULL, 10, &name), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_twin(NULL, one->pcm, one->n, &name), MS_EINVAL);
+    CHECK_EQ_INT(ms__hear_set_twin(set, one->pcm, one->n, NULL), MS_EINVAL);
+}
+
+/* ---- the wire caller's ear: speech learnt after it played (sim/wire_ear.h) ---- */
+
+#define HOLD_TEXT "Please hold while we transfer your call to the next available agent."
+
+static void ear_feed(struct ms__wire_ear *e, const struct sim_buf *b, size_t from, size_t to)
+{
+    for (size_t at = from; at + 160 <= to; at += 160)
+        ms__wire_ear_feed(e, &b->pcm[at], 1000 + at / 8);
+}
+
+static size_t heard_count(const struct ms__caller *c, enum ms__heard_kind kind, const char *name,
+                          bool superseded)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->nheard; i++)
+        n += c->heard[i].kind == kind && strcmp(c->heard[i].name, name) == 0 &&
+             c->heard[i].superseded == superseded;
+    return n;
+}
+
+/* A text played, then a sound file; the text becomes known: it is found in the past
+ * audio and inserted in its place, and the sound file the live listener took its
+ * beginning for is superseded. Played again later, it is noted once. */
+static void test_wire_ear_catch_up(void)
+{
+    const struct sim_buf *hold = pcm_of("demo/hold"), *bye = pcm_of("demo/goodbye");
+    struct ms__hear_set *g;
+    CHECK_EQ_INT(ms__hear_set_new(&g), 0);
+    CHECK_EQ_INT(ms__hear_set_add(g, "demo/goodbye", bye->pcm, bye->n), 0);
+    CHECK_EQ_INT(ms__hear_set_add(g, "hold/start", hold->pcm, SIM_RATE * 16 / 10), 0);
+    struct sim_buf b = {0};
+    sim_append(&b, NULL, 2400, 1.0);
+    size_t x1 = b.n;
+    sim_append(&b, hold->pcm, hold->n, 0.7);
+    sim_append(&b, NULL, 4000, 1.0);
+    sim_append(&b, bye->pcm, bye->n, 0.7);
+    sim_append(&b, NULL, 8000, 1.0);
+    size_t learnt = b.n / 160 * 160;
+    sim_append(&b, NULL, 8000, 1.0);
+    size_t x2 = b.n;
+    sim_append(&b, hold->pcm, hold->n, 0.7);
+    sim_append(&b, NULL, 8000, 1.0);
+    sim_channel(&b, MS_CODEC_PCMA, 0.0, &(struct sim_rng){3});
+
+    static const struct ms__caller_ops ops = {.mode = "test"};
+    struct ms__caller c;
+    ms__caller_init(&c, &ops, NULL, NULL, NULL);
+    struct ms__wire_ear *e;
+    CHECK_EQ_INT(ms__wire_ear_new(&e, NULL, &c), MS_EINVAL);
+    CHECK_EQ_INT(ms__wire_ear_new(&e, g, &c), 0);
+    ear_feed(e, &b, 0, learnt);
+    /* live: the text's first words as the sound file, then goodbye */
+    CHECK_EQ_INT(heard_count(&c, MS_HEARD_PROMPT, "hold/start", false), 1);
+    CHECK_EQ_INT(heard_count(&c, MS_HEARD_PROMPT, "demo/goodbye", false), 1);
+    size_t before = c.nheard;
+    CHECK_EQ_INT(ms__hear_set_add(g, "/speech/kal/" HOLD_TEXT, hold->pcm, hold->n), 0);
+    ms__wire_ear_catch_up(e, 1);
+    CHECK_EQ_INT(c.nheard, before + 2);
+    CHECK_EQ_INT(c.nmoves, 2);
+    CHECK_EQ_INT(c.heard[c.moves[0]].kind, MS_HEARD_PROMPT);
+    CHECK_EQ_STR(c.heard[c.moves[0]].name, HOLD_TEXT);
+    CHECK_EQ_STR(c.heard[c.moves[0]].detail, "speech");
+    CHECK(near(c.heard[c.moves[0]].at_ms, 1000 + x1 / 8, 40));
+    CHECK_EQ_INT(heard_count(&c, MS_HEARD_PROMPT, "hold/start", true), 1);
+    CHECK_EQ_INT(heard_count(&c, MS_HEARD_PROMPT_END, "hold/start", true), 1);
+    /* in order, superseded entries aside: the text, its end (complete), goodbye */
+    const struct ms__heard *seq[8];
+    size_t n = 0;
+    for (size_t i = 0; i < c.nheard && n < 8; i++)
+        if (!c.heard[i].superseded)
+            seq[n++] = &c.heard[i];
+    CHECK_EQ_INT(n, 4);
+    CHECK(seq[0]->kind == MS_HEARD_PROMPT && seq[1]->kind == MS_HEARD_PROMPT_END);
+    CHECK_EQ_STR(seq[1]->name, HOLD_TEXT);
+    CHECK(seq[1]->complete);
+    CHECK_EQ_STR(seq[2]->name, "demo/goodbye");
+    ms__wire_ear_catch_up(e, 1); /* nothing new: nothing done */
+    CHECK_EQ_INT(c.nheard, before + 2);
+    /* played again: both listeners hear it, noted once */
+    ear_feed(e, &b, learnt, b.n);
+    ms__wire_ear_finish(e);
+    CHECK_EQ_INT(heard_count(&c, MS_HEARD_PROMPT, HOLD_TEXT, false), 2);
+    CHECK_EQ_INT(heard_count(&c, MS_HEARD_PROMPT_END, HOLD_TEXT, false), 2);
+    CHECK_EQ_INT(heard_count(&c, MS_HEARD_PROMPT, "hold/start", false), 0);
+    const struct ms__heard *last = &c.heard[c.nheard - 2];
+    CHECK_EQ_STR(last->name, HOLD_TEXT);
+    CHECK(near(last->at_ms, 1000 + x2 / 8, 40));
+    CHECK(c.heard[c.nheard - 1].complete);
+    /* after the call: a later catch-up still looks (nothing new to find here) */
+    CHECK_EQ_INT(
+        ms__hear_set_add(g, "/speech/kal/Goodbye.", pcm_of("digits/9")->pcm, pcm_of("digits/9")->n),
+        0);
+    before = c.nheard;
+    ms__wire_ear_catch_up(e, 2);
+    CHECK_EQ_INT(c.nheard, before);
+    ms__wire_ear_free(e);
+    ms__wire_ear_free(NULL);
+    ms__caller_fini(&c);
+    ms__hear_set_free(g);
+    sim_buf_free(&b);
+}
+
 int main(void)
 {
     if (build() < 0) {
@@ -958,6 +1185,9 @@ int main(void)
     RUN(test_frames_and_time);
     RUN(test_finish_and_reuse);
     RUN(test_shared_set);
+    RUN(test_set_grows);
+    RUN(test_set_twin);
+    RUN(test_wire_ear_catch_up);
     teardown();
     return test_summary();
 }

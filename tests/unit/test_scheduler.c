@@ -38,7 +38,10 @@ static int setup(const char *dialplan)
     fixture_preload(&fx, "hello");
     struct ms_runtime_config c = {.scripts_dir = scripts, .entry = "dialplan.lua", .loop = fx.loop};
     done_count = 0;
-    return ms_runtime_new(&rt, &c);
+    int rc = ms_runtime_new(&rt, &c);
+    if (rc == 0)
+        ms_runtime_prepare(rt); /* the first generation (a broken one refuses calls) */
+    return rc;
 }
 
 static struct ms_call *new_call(const char *dest, struct fake_ep *ep)
@@ -162,6 +165,7 @@ static void test_ended_call_object(void)
           "  call.vars.is_hangup = tostring(require('moonswitch').is_hangup(err))\n"
           "end\n");
     write_file(scripts, "store.lua", "return {}\n");
+    CHECK_EQ_INT(ms_runtime_prepare(rt), 0); /* the first try lacked store.lua */
     ms_runtime_start_call(rt, fx.call, on_done, NULL);
     ms_loop_advance(fx.loop, 0);
     struct fake_ep ep2 = {0};
@@ -182,6 +186,10 @@ static void test_compile_error_refuses_calls(void)
     CHECK_EQ_INT(ms_runtime_start_call(rt, fx.call, on_done, NULL), MS_EFORMAT);
     CHECK(strstr(ms_runtime_error(rt), "dialplan.lua:3:") != NULL);
     write_file(scripts, "dialplan.lua", "return function(call) call:answer() end\n");
+    CHECK_EQ_INT(ms_runtime_start_call(rt, fx.call, on_done, NULL), MS_EFORMAT); /* not yet */
+    ms_runtime_reload(rt);
+    ms_loop_advance(fx.loop, 0); /* waits for the files, read on the thread pool */
+    CHECK(ms_runtime_error(rt) == NULL);
     CHECK_EQ_INT(ms_runtime_start_call(rt, fx.call, on_done, NULL), 0); /* fixed file is used */
     ms_loop_advance(fx.loop, 0);
     CHECK_EQ_INT(done_count, 1);

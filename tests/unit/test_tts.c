@@ -8,6 +8,7 @@
 #include "media/tts.h"
 #include "media/tts_cache.h"
 #include "media/tts_split.h"
+#include "moonswitch/config.h"
 #include "moonswitch/error.h"
 #include "test.h"
 
@@ -145,6 +146,26 @@ static bool split_is(const char *text, const char *expect)
     return strcmp(got, expect) == 0;
 }
 
+/* The same with the first segment's bound, the others' being the default. */
+static bool split_bounded_is(const char *text, size_t first_max, const char *expect)
+{
+    char **v;
+    size_t n;
+    if (ms__tts_split(text, first_max, MS__TTS_SEGMENT_MAX, &v, &n) != 0)
+        return false;
+    char got[2048] = "";
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(got, "|");
+        strcat(got, v[i]);
+    }
+    ms__tts_split_free(v, n);
+    if (strcmp(got, expect) != 0)
+        fprintf(stderr, "  split \"%s\" (%zu):\n    got    \"%s\"\n    wanted \"%s\"\n", text,
+                first_max, got, expect);
+    return strcmp(got, expect) == 0;
+}
+
 static void test_split_rules(void)
 {
     CHECK(split_is("Hello world. How are you? Fine!", "Hello world.|How are you?|Fine!"));
@@ -239,11 +260,54 @@ static void test_split_long(void)
                           "the evening, and on Saturdays from ten until two. Goodbye.";
     CHECK_EQ_INT(ms__tts_split(opening, 60, 200, &v, &n), 0);
     bool first_ok =
-        n == 3 &&
-        strcmp(v[0], "We are open Monday to Friday from nine in the morning until") == 0 &&
-        strcmp(v[1], "six in the evening, and on Saturdays from ten until two.") == 0;
+        n == 3 && strcmp(v[0], "We are open Monday to Friday from nine in the morning") == 0 &&
+        strcmp(v[1], "until six in the evening, and on Saturdays from ten until two.") == 0;
     ms__tts_split_free(v, n);
     CHECK(first_ok);
+}
+
+/* Segment bounds grow from first_max, doubling up to max, so each segment
+ * plays long enough to cover the next one's synthesis; the first segment is
+ * cut at its last clause boundary within the bound. */
+static void test_split_growing(void)
+{
+    char text[1400] = "";
+    for (int i = 0; i < 250; i++)
+        strcat(text, "word ");
+    strcat(text, "end");
+    char **v;
+    size_t n;
+    CHECK_EQ_INT(ms__tts_split(text, 24, 200, &v, &n), 0);
+    static const size_t bounds[] = {24, 48, 96, 192, 200};
+    bool ok = n >= 7;
+    char joined[1400] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(v[i]), b = bounds[i < 4 ? i : 4];
+        /* cut at the last space, but the last two halve what was left */
+        ok = ok && len <= b && (i + 2 >= n || len + 5 > b);
+        strcat(joined, v[i]);
+        strcat(joined, i < n - 1 ? " " : "");
+    }
+    ms__tts_split_free(v, n);
+    CHECK(ok);
+    CHECK_EQ_STR(joined, text);
+
+    /* A clause boundary, the nearest to the middle when both halves fit. */
+    CHECK(split_bounded_is("Your call is important to us, caller 1234, please stay on the line. "
+                           "Thank you.",
+                           48, "Your call is important to us,|caller 1234, please stay on the line.|"
+                               "Thank you."));
+    CHECK(split_bounded_is("Hello caller, your call is important to us, please stay on the line "
+                           "and an agent will answer.",
+                           40, "Hello caller,|your call is important to us, please stay on the "
+                               "line and an agent will answer."));
+    /* Else before a word that starts a phrase. */
+    CHECK(split_bounded_is("Please enter your account number followed by the hash key.", 40,
+                           "Please enter your account number|followed by the hash key."));
+    CHECK(split_bounded_is("We are open Monday to Friday from nine in the morning until six.", 32,
+                           "We are open Monday to Friday|from nine in the morning until six."));
+    /* Short sentences are never merged nor cut. */
+    CHECK(split_bounded_is("Hi. Press one. Press two.", 16, "Hi.|Press one.|Press two."));
 }
 
 /* ---- voices ---- */
@@ -411,6 +475,68 @@ static void test_shared_job(void)
     CHECK_EQ_INT(st.syntheses, 1);
     free(pa.v);
     free(pb.v);
+    CHECK(env_close(&e));
+}
+
+/* Twenty calls starting the same prompt at once (an IVR burst): one
+ * synthesis per sentence, and every call hears the same audio. */
+static void test_identical_burst(void)
+{
+    struct env e;
+    CHECK_EQ_INT(env_init(&e, MS_CLOCK_REAL, NULL, 0), 0);
+    ms__tts_set_gate(e.tts, 0);
+    const char *text = "Thank you for calling. Your call is important to us.";
+    struct ms__tts_stream *s[20];
+    for (int i = 0; i < 20; i++)
+        CHECK_EQ_INT(ms__tts_speak(e.tts, text, "kal", 8000, &s[i]), 0);
+    struct ms__tts_stats st = stats(&e);
+    CHECK_EQ_INT(st.jobs, 2);
+    CHECK_EQ_INT(st.joined, 38);
+    ms__tts_set_gate(e.tts, -1);
+    struct pcm first = drain(&e, s[0]);
+    bool same = first.rc == 0 && first.n > 8000;
+    for (int i = 1; i < 20; i++) {
+        struct pcm p = drain(&e, s[i]);
+        same = same && p.rc == 0 && p.n == first.n && memcmp(p.v, first.v, p.n * 2) == 0;
+        free(p.v);
+    }
+    for (int i = 0; i < 20; i++)
+        ms__tts_close(s[i]);
+    free(first.v);
+    CHECK(same);
+    st = stats(&e);
+    CHECK_EQ_INT(st.syntheses, 2);
+    CHECK_EQ_INT(st.streams_open, 0);
+    CHECK(env_close(&e));
+}
+
+/* A call asking for a sentence already being synthesised joins that job (or,
+ * if it just finished, gets it from memory): it hears the audio from its
+ * start, and nothing is synthesised twice. */
+static void test_join_running(void)
+{
+    struct env e;
+    CHECK_EQ_INT(env_init(&e, MS_CLOCK_REAL, NULL, 0), 0);
+    const char *text = "While you wait, you can also reach us on the web, where most questions "
+                       "are answered in a few minutes.";
+    struct ms__tts_stream *a, *b;
+    CHECK_EQ_INT(ms__tts_speak(e.tts, text, "slt", 8000, &a), 0);
+    uint64_t deadline = uv_hrtime() + 20000000000ull;
+    while (ms__tts_stream_available(a) == 0 && uv_hrtime() < deadline)
+        ; /* busy: only the worker moves */
+    CHECK(ms__tts_stream_available(a) > 0);
+    CHECK_EQ_INT(ms__tts_speak(e.tts, text, "slt", 8000, &b), 0);
+    size_t nseg = ms__tts_stream_sentences(a);
+    struct pcm pa = drain(&e, a), pb = drain(&e, b);
+    ms__tts_close(a);
+    ms__tts_close(b);
+    bool same = pa.rc == 0 && pb.rc == 0 && pa.n == pb.n && memcmp(pa.v, pb.v, pa.n * 2) == 0;
+    free(pa.v);
+    free(pb.v);
+    CHECK(same);
+    struct ms__tts_stats st = stats(&e);
+    CHECK_EQ_INT(st.syntheses, nseg);
+    CHECK_EQ_INT(st.joined + st.memory_hits, nseg);
     CHECK(env_close(&e));
 }
 
@@ -598,7 +724,8 @@ static void test_streaming_read(void)
                        "are answered in a few minutes, at any hour of the day.";
     struct ms__tts_stream *s;
     CHECK_EQ_INT(ms__tts_speak(e.tts, text, "slt", 8000, &s), 0);
-    CHECK_EQ_INT(ms__tts_stream_sentences(s), 2);
+    size_t nseg = ms__tts_stream_sentences(s);
+    CHECK(nseg >= 2);
     int16_t *got = malloc(16000 * 30 * sizeof *got);
     size_t n = 0;
     uint64_t deadline = uv_hrtime() + 20000000000ull;
@@ -615,7 +742,7 @@ static void test_streaming_read(void)
     n += rest.n;
     free(rest.v);
     ms__tts_close(s);
-    CHECK_EQ_INT(stats(&e).syntheses, 2);
+    CHECK_EQ_INT(stats(&e).syntheses, nseg);
     CHECK_EQ_INT(ms__tts_speak(e.tts, text, "slt", 8000, &s), 0); /* from memory now */
     int16_t *again = malloc(16000 * 30 * sizeof *again);
     size_t m = 0;
@@ -645,6 +772,29 @@ static void test_priority(void)
     CHECK_EQ_INT(stats(&e).syntheses, 2);
     ms__tts_set_gate(e.tts, -1);
     CHECK(wait_ready(&e, a, 4));
+    ms__tts_close(a);
+    ms__tts_close(b);
+    CHECK(env_close(&e));
+}
+
+/* A call that starts speaking gets its first sentence before the
+ * continuations of a call already speaking, even when these were queued
+ * first. */
+static void test_priority_new_stream(void)
+{
+    struct env e;
+    CHECK_EQ_INT(env_init(&e, MS_CLOCK_REAL, NULL, 0), 0);
+    ms__tts_set_gate(e.tts, 1);
+    struct ms__tts_stream *a, *b;
+    CHECK_EQ_INT(ms__tts_speak(e.tts, "One. Two. Three.", "kal", 8000, &a), 0);
+    CHECK(wait_ready(&e, a, 1)); /* "Two." and "Three." wait at the gate */
+    CHECK_EQ_INT(ms__tts_speak(e.tts, "Another caller.", "kal", 8000, &b), 0);
+    ms__tts_set_gate(e.tts, 1);
+    CHECK(wait_ready(&e, b, 1));
+    CHECK_EQ_INT(ms__tts_stream_ready(a), 1);
+    CHECK_EQ_INT(stats(&e).syntheses, 2);
+    ms__tts_set_gate(e.tts, -1);
+    CHECK(wait_ready(&e, a, 3));
     ms__tts_close(a);
     ms__tts_close(b);
     CHECK(env_close(&e));
@@ -685,10 +835,57 @@ static void test_threads(void)
     CHECK_EQ_INT(st.jobs, 19); /* distinct (voice, sentence) pairs */
     CHECK_EQ_INT(st.syntheses, 19);
     CHECK_EQ_INT(st.jobs + st.joined + st.memory_hits, 24);
+    CHECK_EQ_INT(st.threads, 3);
     c.threads = MS__TTS_THREADS_MAX + 1;
     struct ms__tts *t = NULL;
     CHECK_EQ_INT(ms__tts_new(&t, e.loop, &c), MS_EINVAL);
     CHECK(env_close(&e));
+}
+
+/* 0 threads: one per online CPU, at most MS__TTS_THREADS_AUTO. */
+static void test_default_threads(void)
+{
+    unsigned cpus = uv_available_parallelism();
+    unsigned want = cpus < MS__TTS_THREADS_AUTO ? cpus : MS__TTS_THREADS_AUTO;
+    CHECK_EQ_INT(ms__tts_default_threads(), want ? want : 1);
+    struct env e;
+    CHECK_EQ_INT(env_init(&e, MS_CLOCK_REAL, NULL, 0), 0);
+    CHECK_EQ_INT(stats(&e).threads, ms__tts_default_threads());
+    CHECK(env_close(&e));
+}
+
+/* The tts.threads key of the configuration file. */
+static bool conf_threads(const char *text, int rc, unsigned threads, const char *err)
+{
+    char path[128], msg[256] = "";
+    snprintf(path, sizeof path, "%s/conf.lua", tmpdir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    fputs(text, f);
+    fclose(f);
+    struct ms_config cfg;
+    int got = ms_config_load(&cfg, path, msg, sizeof msg);
+    bool ok = got == rc && strcmp(msg, err) == 0 && (rc < 0 || cfg.tts_threads == threads);
+    if (!ok)
+        fprintf(stderr, "  %s: rc %d, threads %u, \"%s\"\n", text, got, cfg.tts_threads, msg);
+    ms_config_free(&cfg);
+    unlink(path);
+    return ok;
+}
+
+static void test_config_threads(void)
+{
+    const char *range = "tts.threads: expected an integer in 0..16";
+    CHECK(conf_threads("return {}", 0, 0, ""));
+    CHECK(conf_threads("return {tts = {threads = 3}}", 0, 3, ""));
+    CHECK(conf_threads("return {tts = {threads = 16, memory_mb = 8}}", 0, 16, ""));
+    CHECK(conf_threads("return {tts = {threads = 0}}", 0, 0, ""));
+    CHECK(conf_threads("return {tts = {threads = 17}}", MS_EINVAL, 0, range));
+    CHECK(conf_threads("return {tts = {threads = -1}}", MS_EINVAL, 0, range));
+    CHECK(conf_threads("return {tts = {threads = 2.5}}", MS_EINVAL, 0, range));
+    CHECK(conf_threads("return {tts = {threads = \"four\"}}", MS_EINVAL, 0, range));
+    CHECK(conf_threads("return {tts = {thread = 2}}", MS_EINVAL, 0, "tts.thread: unknown key"));
 }
 
 /* ---- cancel and close ---- */
@@ -719,7 +916,7 @@ static void test_cancel_mid_stream(void)
 
     /* Cancelled while its sentence is being synthesised (its first audio is
      * out): the worker stops, nothing is cached, nobody is called. */
-    const char *text = "A sentence being synthesised right now, and then dropped.";
+    const char *text = "Synthesised right now, then dropped."; /* one segment */
     CHECK_EQ_INT(ms__tts_speak(e.tts, text, "awb", 8000, &s), 0);
     uint64_t deadline = uv_hrtime() + 20000000000ull;
     while (ms__tts_stream_available(s) == 0 && uv_hrtime() < deadline)
@@ -846,18 +1043,24 @@ int main(void)
     RUN(test_split_rules);
     RUN(test_split_nothing_to_say);
     RUN(test_split_long);
+    RUN(test_split_growing);
     RUN(test_voices);
     RUN(test_kal_native);
     RUN(test_speak_kal);
     RUN(test_speak_rates);
     RUN(test_memory_hit);
     RUN(test_shared_job);
+    RUN(test_identical_burst);
+    RUN(test_join_running);
     RUN(test_memory_bound);
     RUN(test_disk_cache);
     RUN(test_sentence_by_sentence);
     RUN(test_streaming_read);
     RUN(test_priority);
+    RUN(test_priority_new_stream);
     RUN(test_threads);
+    RUN(test_default_threads);
+    RUN(test_config_threads);
     RUN(test_cancel_mid_stream);
     RUN(test_free_with_streams_open);
     RUN(test_virtual_clock_hold);

@@ -45,6 +45,8 @@ const char *ms_call_id(const struct ms_call *call);
 const char *ms_call_caller(const struct ms_call *call);
 const char *ms_call_caller_name(const struct ms_call *call);
 const char *ms_call_destination(const struct ms_call *call);
+/* A transfer (call:transfer) routes the call again to another destination. */
+int ms_call_set_destination(struct ms_call *call, const char *dest);
 enum ms_call_state ms_call_state(const struct ms_call *call);
 bool ms_call_is_over(const struct ms_call *call); /* hanging up or ended */
 struct ms_loop *ms_call_loop(const struct ms_call *call);
@@ -115,6 +117,19 @@ int ms_call_sleep(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud);
 /* Echoes the caller's audio back until ms elapse (0 = until hangup). */
 int ms_call_echo(struct ms_call *call, uint64_t ms, ms_done_cb cb, void *ud);
 
+/* Speech input for one try of collection: the caller may say a phrase of a
+ * grammar instead of pressing digits (needs speech recognition: env->asr). */
+struct ms_speech_opts {
+    const char *grammar;         /* JSGF text, or NULL for: */
+    const char *const *keywords; /* words or phrases to spot */
+    size_t nkeywords;
+    uint32_t end_silence_ms;     /* silence that ends what was said; 0: 800 */
+    uint32_t max_ms;             /* longest utterance; 0: 15000 */
+    float min_confidence;        /* below it: "nomatch"; < 0: the configured one */
+    char *err;                   /* a grammar's error message goes here */
+    size_t errlen;
+};
+
 /* One try of digit collection (gather is built on it). See docs/lua-api.md. */
 struct ms_collect_opts {
     const struct ms_play_item *prompt; /* played first, interruptible by any digit */
@@ -124,15 +139,23 @@ struct ms_collect_opts {
     uint64_t inter_digit_ms; /* between digits */
     const char *terminators; /* e.g. "#" */
     bool flush;              /* discard digits typed ahead before this try */
+    const struct ms_speech_opts *speech; /* NULL: digits only */
 };
 struct ms_collect_result {
-    int status;         /* 0, MS_ENOENT (prompt missing: `failed`), MS_EHANGUP */
+    int status;         /* 0, MS_ENOENT (prompt missing: `failed`), MS_EHANGUP, MS_EIO
+                           (recognition failed: `failed`) */
     const char *digits; /* valid during the callback */
-    const char *reason; /* "max", "terminator", "timeout", "hangup" */
+    const char *reason; /* "max", "terminator", "timeout", "hangup", "speech" (recognised),
+                           "nomatch" (speech not recognised confidently) */
     char terminator;    /* the terminator pressed, or 0 */
     const char *failed;
+    const char *speech; /* "speech": the words recognised; else NULL */
+    float confidence;   /* "speech" and "nomatch": 0..1 */
 };
 typedef void (*ms_collect_cb)(void *ud, const struct ms_collect_result *r);
+/* MS_EINVAL (options), MS_ENOSYS (speech without recognition configured),
+ * MS_EFORMAT / MS_ENOENT (grammar: message in speech->err), MS_EBUSY (every
+ * recogniser of the pool in use), MS_EHANGUP. */
 int ms_call_collect(struct ms_call *call, const struct ms_collect_opts *opts, ms_collect_cb cb,
                     void *ud);
 

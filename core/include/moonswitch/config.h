@@ -12,6 +12,7 @@
 #define MS_MAX_SOUND_DIRS 8
 #define MS_MAX_CODECS     4
 #define MS_MAX_MOH        16
+#define MS_MAX_TRUST      6
 
 struct ms_config {
     char *path;   /* the file read, or NULL for built-in defaults */
@@ -26,6 +27,10 @@ struct ms_config {
     int inband_dtmf; /* 0 never, 1 always, 2 auto */
     char *scripts_dir;
     char *entry;
+    bool scripts_watch;                /* scripts.watch: reload on changes */
+    char *trust[MS_MAX_TRUST];         /* scripts.trust: what the sandbox grants */
+    size_t ntrust;
+    char *error_prompt, *error_transfer; /* scripts.on_error.prompt / .transfer */
     char *sound_dirs[MS_MAX_SOUND_DIRS];
     size_t nsound_dirs;
     char *db_path;
@@ -42,6 +47,14 @@ struct ms_config {
     char *language;       /* language: the default for call:say and call:phrase */
     char *tts_cache_dir;  /* tts.cache_dir: synthesised speech kept across restarts */
     size_t tts_memory_bytes;
+    unsigned tts_threads; /* tts.threads: synthesis threads; 0: one per online CPU, at most 8 */
+    struct {                  /* asr: speech recognition for call:gather{speech=} */
+        bool enabled;         /* asr.enabled */
+        int pool, threads;    /* asr.pool: recognisers at most; asr.threads: decoding threads */
+        double min_confidence;
+        char *model, *dict;   /* NULL: pocketsphinx-en-us's */
+        char *extra_dict;     /* more pronunciations; NULL: none */
+    } asr;
 };
 
 /* Fills cfg from file (NULL: defaults only). On error returns MS_EINVAL (or

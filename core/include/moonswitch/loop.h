@@ -65,6 +65,11 @@ int ms_loop_new(struct ms_loop **out, uv_loop_t *uv, enum ms_clock_mode mode);
 void ms_loop_close(struct ms_loop *loop);
 uv_loop_t *ms_loop_uv(struct ms_loop *loop);
 uint64_t ms_loop_now(const struct ms_loop *loop);
+/* Wall-clock time (ms since the epoch): the real clock, or in virtual mode a
+ * start (the real time at creation, or ms_loop_set_epoch) plus virtual time.
+ * Call times, CDRs and scripts' os.time()/os.date() use it. */
+uint64_t ms_loop_epoch_ms(const struct ms_loop *loop);
+void ms_loop_set_epoch(struct ms_loop *loop, uint64_t epoch_ms); /* virtual mode only */
 enum ms_clock_mode ms_loop_clock_mode(const struct ms_loop *loop);
 
 void ms_timer_init(struct ms_timer *t, ms_timer_cb cb, void *ud);

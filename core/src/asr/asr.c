@@ -4,7 +4,9 @@
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 
+#include <errno.h>
 #include <sphinxbase/logmath.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +60,30 @@ static int load_dicts(struct ms__asr *a, const char *extra)
     return rc;
 }
 
+static void free_strings(struct ms__asr *a)
+{
+    free(a->hmm);
+    free(a->dict_path);
+    free(a->mllr);
+    free(a->decoder_args);
+}
+
+/* The MLLR file must be readable and start with its number of classes. */
+static int check_mllr(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        ms_err(NULL, "asr: cannot read the MLLR transform %s", path);
+        return errno == ENOENT || errno == ENOTDIR ? MS_ENOENT : MS_EACCES;
+    }
+    int classes = 0;
+    bool ok = fscanf(f, "%d", &classes) == 1 && classes > 0;
+    fclose(f);
+    if (!ok)
+        ms_err(NULL, "asr: %s is not an MLLR transform", path);
+    return ok ? 0 : MS_EFORMAT;
+}
+
 static void close_cb(uv_handle_t *h)
 {
     free(h->data);
@@ -82,7 +108,10 @@ int ms__asr_new(struct ms__asr **out, struct ms_loop *loop, const struct ms__asr
     a->cfg.dict = a->dict_path;
     a->cfg.extra_dict = NULL;
     int rc = MS_ENOMEM;
-    if (!a->hmm || !a->dict_path)
+    if (!a->hmm || !a->dict_path || (c->mllr && !(a->mllr = strdup(c->mllr))))
+        goto fail_strings;
+    a->cfg.mllr = a->mllr;
+    if (a->mllr && (rc = check_mllr(a->mllr)) < 0)
         goto fail_strings;
     if (c->tuning.decoder_args && !(a->decoder_args = strdup(c->tuning.decoder_args)))
         goto fail_strings;
@@ -116,9 +145,7 @@ fail_workers:
     ms__asr_pool_free(a);
     logmath_free(a->lmath);
     ms__asr_dict_free(&a->dict);
-    free(a->hmm);
-    free(a->dict_path);
-    free(a->decoder_args);
+    free_strings(a);
     pthread_cond_destroy(&a->cv);
     pthread_mutex_destroy(&a->mu);
     uv_close((uv_handle_t *)&a->async, close_cb); /* frees a */
@@ -132,9 +159,7 @@ fail_pool:
 fail_dict:
     ms__asr_dict_free(&a->dict);
 fail_strings:
-    free(a->hmm);
-    free(a->dict_path);
-    free(a->decoder_args);
+    free_strings(a);
     free(a);
     return rc;
 }
@@ -156,9 +181,7 @@ void ms__asr_free(struct ms__asr *a)
     ms__asr_cache_free_all(a);
     logmath_free(a->lmath);
     ms__asr_dict_free(&a->dict);
-    free(a->hmm);
-    free(a->dict_path);
-    free(a->decoder_args);
+    free_strings(a);
     pthread_cond_destroy(&a->cv);
     pthread_mutex_destroy(&a->mu);
     uv_close((uv_handle_t *)&a->async, close_cb);

@@ -95,6 +95,10 @@ struct ms__asr_config {
     const char *hmm;         /* acoustic model directory; NULL: MS__ASR_DEFAULT_HMM */
     const char *dict;        /* pronunciation dictionary; NULL: MS__ASR_DEFAULT_DICT */
     const char *extra_dict;  /* optional file of "word PH PH ..." lines, taking precedence */
+    /* Optional MLLR transform of the model's means (sphinxtrain's mllr_solve output), e.g.
+     * models/en-us-tel/mllr: adapts the wideband en-us model to telephone audio (see
+     * docs/asr.md). NULL: none. Checked (read) by ms__asr_new. */
+    const char *mllr;
     int pool_size;           /* decoders at most (each ~6 MB); a session holds one from
                                 ms__asr_start to its result; default 4 */
     int threads;             /* decoding threads; default 1 */
@@ -153,10 +157,13 @@ struct ms__asr_cb {
 struct ms__asr_opts {
     int end_silence_ms;   /* silence that ends the utterance; <= 0: 800 */
     int no_input_ms;      /* no speech by then: "noinput"; <= 0: 5000 */
-    int max_ms;           /* whole session; speech still going is then decoded; <= 0: 15000 */
+    int max_ms;           /* whole session (with defer_no_input: from the input timer's
+                             start), and the longest utterance; speech still going is then
+                             decoded; <= 0: 15000 */
     float min_confidence; /* < 0: the asr's */
-    bool defer_no_input;  /* the no-input timer starts at ms__asr_start_input_timer
-                             (e.g. when the prompt ends), not at ms__asr_start */
+    bool defer_no_input;  /* the no-input and session timers start at
+                             ms__asr_start_input_timer (e.g. when the prompt ends), not at
+                             ms__asr_start; speech before then is still heard */
     const char *call_id;  /* for log lines; copied; may be NULL */
 };
 #define MS__ASR_OPTS_INIT                                                                          \

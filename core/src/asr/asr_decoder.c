@@ -77,14 +77,19 @@ static int add_garbage_words(const struct ms__asr *a, ps_decoder_t *ps)
     return 0;
 }
 
-/* The decoder's configuration: ours, then the user's decoder_args. */
-static cmd_ln_t *decoder_config(const char *hmm, const char *args)
+/* The decoder's configuration: ours (the model, its MLLR transform if any),
+ * then the user's decoder_args. */
+static cmd_ln_t *decoder_config(const char *hmm, const char *mllr, const char *args)
 {
-    char *copy = strdup(args ? args : ""), *argv[68] = {"-hmm", (char *)hmm, "-bestpath", "no"};
+    char *copy = strdup(args ? args : ""), *argv[70] = {"-hmm", (char *)hmm, "-bestpath", "no"};
     int argc = 4;
     if (!copy)
         return NULL;
-    for (char *save = NULL, *t = strtok_r(copy, " \t", &save); t && argc < 68;
+    if (mllr) {
+        argv[argc++] = "-mllr";
+        argv[argc++] = (char *)mllr;
+    }
+    for (char *save = NULL, *t = strtok_r(copy, " \t", &save); t && argc < 70;
          t = strtok_r(NULL, " \t", &save))
         argv[argc++] = t;
     cmd_ln_t *c = argc % 2 == 0 ? cmd_ln_parse_r(NULL, ps_args(), argc, argv, TRUE) : NULL;
@@ -94,7 +99,7 @@ static cmd_ln_t *decoder_config(const char *hmm, const char *args)
 
 int ms__asr_check_decoder_args(const char *args)
 {
-    cmd_ln_t *c = decoder_config(MS__ASR_DEFAULT_HMM, args);
+    cmd_ln_t *c = decoder_config(MS__ASR_DEFAULT_HMM, NULL, args);
     if (!c)
         return MS_EINVAL;
     cmd_ln_free_r(c);
@@ -104,7 +109,7 @@ int ms__asr_check_decoder_args(const char *args)
 static int create_decoder(const struct ms__asr *a, struct asr_slot *slot, struct asr_job *job)
 {
     uint64_t t0 = uv_hrtime();
-    cmd_ln_t *c = decoder_config(a->hmm, a->decoder_args);
+    cmd_ln_t *c = decoder_config(a->hmm, a->mllr, a->decoder_args);
     ps_decoder_t *ps = c ? ps_init(c) : NULL;
     if (c)
         cmd_ln_free_r(c); /* the decoder keeps its own reference */

@@ -150,7 +150,7 @@ struct ms__asr_session {
 struct ms__asr {
     struct ms_loop *loop;
     struct ms__asr_config cfg;
-    char *hmm, *dict_path, *decoder_args;
+    char *hmm, *dict_path, *mllr, *decoder_args;
     struct ms__asr_dict dict;
     void *lmath; /* logmath_t for compiling grammars (loop) */
     uint32_t next_serial;

@@ -244,8 +244,11 @@ static void max_cb(void *ud)
 
 void ms__asr_start_input_timer(struct ms__asr_session *s)
 {
-    if (s && !s->cancelled && s->state == ASR_LISTENING && !ms_timer_active(&s->t_noinput))
-        ms_timer_start(s->asr->loop, &s->t_noinput, (uint64_t)s->no_input_ms);
+    if (!s || s->cancelled || s->state != ASR_LISTENING || ms_timer_active(&s->t_noinput))
+        return;
+    ms_timer_start(s->asr->loop, &s->t_noinput, (uint64_t)s->no_input_ms);
+    if (!ms_timer_active(&s->t_max))
+        ms_timer_start(s->asr->loop, &s->t_max, (uint64_t)s->max_ms);
 }
 
 /* ---- start ---- */
@@ -317,9 +320,10 @@ int ms__asr_start(struct ms__asr *a, struct ms__asr_grammar *g, const struct ms_
                                .recreate = recreate,
                                .min_level = s->min_level};
     ms__asr_submit(a, &s->prep);
-    ms_timer_start(a->loop, &s->t_max, (uint64_t)s->max_ms);
-    if (!s->defer_no_input)
+    if (!s->defer_no_input) { /* deferred: both start at ms__asr_start_input_timer */
+        ms_timer_start(a->loop, &s->t_max, (uint64_t)s->max_ms);
         ms_timer_start(a->loop, &s->t_noinput, (uint64_t)s->no_input_ms);
+    }
     a->st.sessions++;
     *out = s;
     return 0;

@@ -100,8 +100,14 @@
  *
  * struct ms__hear_set: the known sounds. Owned by its creator; built (set_new, add)
  * on one thread, then immutable: any number of listeners on any threads may share
- * it, and it must outlive them all. Adding sounds while listeners exist is not
- * allowed. Freed with ms__hear_set_free. Memory: ~1 MB plus 3.6 KB per second of
+ * it, and it must outlive them all. Adding sounds while listeners exist is allowed
+ * only if they all run on the thread that adds, and not from inside their callback
+ * (a set that grows at runtime, as the wire caller's TTS texts): a listener then
+ * finds the new sound in the audio fed after the addition, and in an occurrence
+ * that began up to ~1 s before it (the index covers a sound's first second; the
+ * listener keeps 1.28 s of history); an earlier one is not found (feed that audio
+ * to a new listener to look for it).
+ * Freed with ms__hear_set_free. Memory: ~1 MB plus 3.6 KB per second of
  * sound; building costs ~0.2 ms of CPU per second of sound (off the libuv loop).
  * struct ms__hear: one listener per received stream (call), owned by its creator,
  * not thread-safe, holds a pointer to the set; the callback runs synchronously
@@ -129,6 +135,15 @@ int ms__hear_set_new(struct ms__hear_set **out);
  * holds, by the same voice. The first name added keeps it: such twins cannot be
  * told apart), MS_ENOMEM. */
 int ms__hear_set_add(struct ms__hear_set *s, const char *name, const int16_t *pcm, size_t samples);
+/* The name of a sound of the set that pcm cannot be told from: the same audio
+ * (the one ms__hear_set_add refuses it for with MS_EEXIST), or else the same
+ * audible part with other silence around it (the same words cut and faded by a
+ * build step, or not: ms__hear_set_add accepts it, but then neither would be
+ * reported when played). 0 and *name (pointing into the set), MS_ENOENT (none),
+ * MS_EINVAL (as for add: bad arguments, nothing audible) or MS_ENOMEM. Costs
+ * about as much as adding it. */
+int ms__hear_set_twin(const struct ms__hear_set *s, const int16_t *pcm, size_t samples,
+                      const char **name);
 /* Number of sounds added. */
 size_t ms__hear_set_count(const struct ms__hear_set *s);
 void ms__hear_set_free(struct ms__hear_set *s); /* NULL is a no-op */

@@ -246,3 +246,82 @@ fail:
     sound_clear(&snd);
     return rc;
 }
+
+#define LIKE_EXTRA 25 /* hops of quiet audio one may have before the other's first audible one */
+#define LIKE_QUIET 40 /* ... quiet: 20 dB below its peak (a pause's noise, not a word) */
+
+/* x's audible frames against y's at frame offset off (x's k is y's k + off): are
+ * 90% alike? Stops at the first mismatch too many. */
+static bool like_at(const struct ms__hear_sound *x, const struct ms__hear_sound *y, unsigned py,
+                    int64_t off)
+{
+    uint32_t inf = 0, bad = 0, max_bad = x->n_loud[0] / 10;
+    for (int64_t k = x->first_loud[0]; k <= (int64_t)x->last_loud[0] && bad <= max_bad; k++) {
+        const struct ms__hear_frame *fx = ms__hear_sound_frame(x, (uint32_t)k, 0);
+        int64_t ky = k + off;
+        if (ky < 0 || ky >= (int64_t)y->hops) {
+            bad += (fx->flags & MS__HEAR_LOUD) != 0;
+            continue;
+        }
+        const struct ms__hear_frame *fy = ms__hear_sound_frame(y, (uint32_t)ky, py);
+        if (!((fx->flags | fy->flags) & MS__HEAR_LOUD) || ((fx->flags | fy->flags) & MS__HEAR_EDGE))
+            continue;
+        inf++;
+        bad += ms__hear_dist(fy, fx, y->peak - x->peak) > TWIN_DIST;
+    }
+    return inf > 0 && bad <= max_bad;
+}
+
+/* Is y, outside frames [from, to], no louder than a pause? */
+static bool quiet_outside(const struct ms__hear_sound *y, unsigned py, int64_t from, int64_t to)
+{
+    for (int64_t k = 0; k < (int64_t)y->hops; k++) {
+        if (k >= from && k <= to)
+            continue;
+        const struct ms__hear_frame *f = ms__hear_sound_frame(y, (uint32_t)k, py);
+        if ((f->flags & MS__HEAR_LOUD) && f->tot > y->peak - LIKE_QUIET)
+            return false;
+    }
+    return true;
+}
+
+/* Is x's audible part in y, with nothing but quiet around it in y: the same words
+ * with more or less silence or pause noise around them (cut and faded by a build
+ * step, or as flite made them)? The recogniser could not tell them apart. */
+static bool found_in(const struct ms__hear_sound *x, const struct ms__hear_sound *y)
+{
+    int64_t span_x = (int64_t)x->last_loud[0] - x->first_loud[0];
+    for (unsigned p = 0; p < MS__HEAR_PHASES; p++) {
+        int64_t span_y = (int64_t)y->last_loud[p] - y->first_loud[p];
+        if (span_y + 2 < span_x || span_y > span_x + 2 * LIKE_EXTRA)
+            continue; /* x cannot fill y's loud part, or does not reach its end */
+        int64_t at = (int64_t)y->first_loud[p] - x->first_loud[0];
+        for (int64_t off = at - 1; off <= at + LIKE_EXTRA; off++) {
+            if (like_at(x, y, p, off) &&
+                quiet_outside(y, p, x->first_loud[0] + off, x->last_loud[0] + off))
+                return true;
+        }
+    }
+    return false;
+}
+
+int ms__hear_set_twin(const struct ms__hear_set *s, const int16_t *pcm, size_t samples,
+                      const char **name)
+{
+    if (!s || !name || (!pcm && samples > 0) || samples > MAX_SAMPLES)
+        return MS_EINVAL;
+    struct ms__hear_sound snd = {0};
+    int rc = sound_analyse(&s->fft, &snd, pcm, samples);
+    for (size_t pass = 0; pass < 2 && rc == 0; pass++) { /* the same audio first */
+        for (size_t i = 0; i < s->n; i++) {
+            if (pass == 0 ? same_audio(&s->sounds[i], &snd)
+                          : found_in(&s->sounds[i], &snd) || found_in(&snd, &s->sounds[i])) {
+                *name = s->sounds[i].name;
+                sound_clear(&snd);
+                return 0;
+            }
+        }
+    }
+    sound_clear(&snd);
+    return rc < 0 ? rc : MS_ENOENT;
+}

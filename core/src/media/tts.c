@@ -12,6 +12,12 @@ uint64_t ms__tts_map_key(uint64_t hash)
     return (hash == 0 || hash == UINT64_MAX) ? 1 : hash; /* values the u64map reserves */
 }
 
+unsigned ms__tts_default_threads(void)
+{
+    unsigned n = uv_available_parallelism();
+    return n < 1 ? 1 : n > MS__TTS_THREADS_AUTO ? MS__TTS_THREADS_AUTO : n;
+}
+
 static void tts_destroy(uv_handle_t *h)
 {
     struct ms__tts *t = h->data;
@@ -33,7 +39,7 @@ int ms__tts_new(struct ms__tts **out, struct ms_loop *loop, const struct ms__tts
         return MS_ENOMEM;
     t->loop = loop;
     t->uv = ms_loop_uv(loop);
-    t->nthreads = c->threads ? c->threads : 1;
+    t->nthreads = c->threads ? c->threads : ms__tts_default_threads();
     ms__u64map_init(&t->jobs);
     int rc = MS_ENOMEM;
     if (c->cache_dir && !(t->cache_dir = strdup(c->cache_dir)))
@@ -227,4 +233,5 @@ void ms__tts_get_stats(const struct ms__tts *t, struct ms__tts_stats *out)
     *out = t->stats;
     out->cache_bytes = ms__tts_cache_bytes(t->cache);
     out->cache_entries = ms__tts_cache_count(t->cache);
+    out->threads = t->nthreads;
 }

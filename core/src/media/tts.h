@@ -15,7 +15,10 @@
  *   releases it at any time; no callback ever runs for it (the media tick
  *   polls it). Holds references to its sentences' audio while it plays them.
  *
- * Synthesis. The text is split into sentences (media/tts_split.h). Each
+ * Synthesis. The text is split into sentences, and long sentences into
+ * segments whose bound starts small (the first segment's synthesis time is
+ * the first-audio latency) and doubles with each (media/tts_split.h); the
+ * rest of this file says "sentence" for both. Each
  * sentence is looked up in memory at speak() time; a miss becomes a job for
  * the worker threads, which read DIR/<voice>/<hash>.wav if it exists and
  * otherwise synthesise with flite, resample to the call rate with speexdsp
@@ -24,15 +27,20 @@
  * sized once, and published with an atomic count, so the first words of a
  * sentence play while the rest is synthesised (16 kHz voices: first audio
  * after about a third of the sentence's synthesis time).
- * Concurrent requests for one (voice, rate, sentence) share one job, so a
- * sentence is never synthesised twice while its audio is cached. Jobs run in
- * order of the sentence's index in its stream (every stream's first sentence
- * before anyone's second), FIFO among equals, so a call's first audio is not
- * stuck behind another call's long text. Results come back to the loop
- * through a uv_async. Threads: config.threads per loop (default 1), on one
- * shared queue; flite with a shared voice is safe on several threads
- * (media/flite_voice.h). One thread synthesises about 110 s of 16 kHz-voice
- * audio per second (1000 s for kal): size the pool for bursts of callers.
+ * Concurrent requests for one (voice, rate, sentence) share one job, queued
+ * or already running (a late joiner reads the audio from its start), so a
+ * burst of callers hearing one prompt costs one synthesis, and a sentence is
+ * never synthesised twice while its audio is cached. Jobs run in order of
+ * the sentence's index in its stream (every stream's first sentence before
+ * anyone's second, even one queued earlier), FIFO among equals, so a call's
+ * first audio is not stuck behind other calls' continuations. Results come
+ * back to the loop through a uv_async. Threads: config.threads per loop
+ * (default: one per online CPU, at most MS__TTS_THREADS_AUTO), on one shared
+ * queue, at a lower CPU priority than the loop (nice +5); flite with a shared
+ * voice is safe on several threads (media/flite_voice.h). One idle core
+ * synthesises about 100 s of clustergen-voice audio per second (1000 s for
+ * kal); more threads than cores add no throughput and delay every job
+ * running at once, which is why the default stops at the CPU count.
  *
  * Virtual clock: while any sentence of a stream is still being produced the
  * stream holds the loop (ms_loop_hold), so a virtual clock does not move
@@ -52,6 +60,7 @@
 #define MS__TTS_MEMORY_DEFAULT (32u << 20) /* bytes of cached audio */
 #define MS__TTS_TEXT_MAX       65536       /* bytes of text per speak() */
 #define MS__TTS_THREADS_MAX    16
+#define MS__TTS_THREADS_AUTO   8 /* at most, by default */
 
 struct ms__tts;
 struct ms__tts_stream;
@@ -59,8 +68,12 @@ struct ms__tts_stream;
 struct ms__tts_config {
     const char *cache_dir; /* NULL: no disk cache. Created (one level) when first written. */
     size_t memory_bytes;   /* memory LRU bound; 0: MS__TTS_MEMORY_DEFAULT */
-    unsigned threads;      /* synthesis threads, 0..MS__TTS_THREADS_MAX; 0: 1 */
+    unsigned threads;      /* synthesis threads, 0..MS__TTS_THREADS_MAX; 0: the default */
 };
+
+/* The default thread count: one per online CPU (uv_available_parallelism),
+ * at most MS__TTS_THREADS_AUTO. */
+unsigned ms__tts_default_threads(void);
 
 /* Starts the worker threads. 0, MS_EINVAL, MS_ENOMEM or a thread/handle error.
  * On failure after a uv handle was initialised, its memory is released by a
@@ -119,6 +132,7 @@ struct ms__tts_stats {
     uint64_t synth_ns;      /* worker time spent in syntheses (flite + resampling) */
     uint64_t synth_samples; /* audio they produced, at the call rate */
     size_t cache_bytes, cache_entries, streams_open;
+    unsigned threads; /* synthesis threads */
 };
 void ms__tts_get_stats(const struct ms__tts *t, struct ms__tts_stats *out);
 

@@ -9,7 +9,7 @@
 struct segs {
     char **v;
     size_t n, cap;
-    size_t first_max, max; /* length bounds of the first segment and the others */
+    size_t first_max, max; /* length bounds of the first segment and of any */
 };
 
 static const char *const titles[] = {"mr",  "mrs", "ms",   "dr", "prof", "st",  "mt",
@@ -89,18 +89,60 @@ static int push(struct segs *o, const char *s, size_t len)
     return 0;
 }
 
-/* Where to cut s (len > max): returns the length of the first part and sets
- * *skip to the bytes dropped after it (the space at a cut). */
-static size_t cut_point(const char *s, size_t max, size_t *skip)
+/* Words a phrase often starts with: cutting before one sounds like a
+ * speaker's pause ("open Monday to Friday | from nine ..."). */
+static const char *const phrase_starts[] = {
+    "and",   "or",   "but",   "so",      "for",       "to",       "at",      "in",     "on",
+    "of",    "from", "until", "with",    "by",        "about",    "after",   "before", "during",
+    "while", "when", "where", "which",   "who",       "if",       "because", "then",   "than",
+    "into",  "over", "under", "through", "including", "followed", "unless",  "except", "is",
+    "are",   "was",  "were",  "will",    "has",       "have",     NULL};
+
+enum cut_kind { CUT_CLAUSE, CUT_PHRASE, CUT_WORD, CUT_KINDS };
+
+#define CLAUSE_MIN 12 /* bytes before a clause boundary worth cutting at */
+
+/* What a cut at the space s[k] would be. */
+static enum cut_kind cut_kind(const char *s, size_t len, size_t k)
 {
+    if (s[k - 1] == ',' || s[k - 1] == ':' || (s[k - 1] == '-' && k >= 2 && s[k - 2] == ' '))
+        return CUT_CLAUSE;
+    size_t w = k + 1, e = w;
+    while (e < len && ascii_alpha(s[e]))
+        e++;
+    return in_list(phrase_starts, s + w, e - w) ? CUT_PHRASE : CUT_WORD;
+}
+
+static size_t distance(size_t a, size_t b)
+{
+    return a > b ? a - b : b - a;
+}
+
+/* Where to cut s[0..len) (len > max): returns the length of the first part
+ * and sets *skip to the bytes dropped after it (the space at a cut). The
+ * cut falls at a space, the best kind first (a clause boundary at least
+ * CLAUSE_MIN bytes in, then the start of a phrase in the last two thirds of
+ * the bound, then any space),
+ * nearest to the middle of s if both halves fit the bound, else to the
+ * bound; so "Please enter your account number followed by the pound key"
+ * is cut before "followed", not before "key". */
+static size_t cut_point(const char *s, size_t len, size_t max, size_t *skip)
+{
+    size_t target = len <= 2 * max ? (len + 1) / 2 : max;
+    size_t best[CUT_KINDS] = {0};
+    for (size_t k = 1; k <= max; k++) {
+        if (s[k] != ' ')
+            continue;
+        enum cut_kind kind = cut_kind(s, len, k);
+        if ((kind == CUT_CLAUSE && k < CLAUSE_MIN) || (kind == CUT_PHRASE && k <= max / 3))
+            kind = CUT_WORD;
+        if (!best[kind] || distance(k, target) <= distance(best[kind], target))
+            best[kind] = k;
+    }
     *skip = 1;
-    for (size_t k = max; k > max / 3; k--) /* a clause boundary in the last two thirds */
-        if (s[k] == ' ' &&
-            (s[k - 1] == ',' || s[k - 1] == ':' || (s[k - 1] == '-' && k >= 2 && s[k - 2] == ' ')))
-            return k;
-    for (size_t k = max; k > 0; k--)
-        if (s[k] == ' ')
-            return k;
+    for (int kind = 0; kind < CUT_KINDS; kind++)
+        if (best[kind])
+            return best[kind];
     *skip = 0;
     size_t k = max;
     while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) /* not inside a UTF-8 character */
@@ -108,12 +150,22 @@ static size_t cut_point(const char *s, size_t max, size_t *skip)
     return k ? k : max;
 }
 
+/* The length bound of the next segment: first_max, doubling with every
+ * segment up to max. */
+static size_t bound(const struct segs *o)
+{
+    size_t b = o->first_max;
+    for (size_t i = 0; i < o->n && b < o->max; i++)
+        b *= 2;
+    return b < o->max ? b : o->max;
+}
+
 static int push_bounded(struct segs *o, const char *s, size_t len)
 {
     while (len && *s == ' ')
         s++, len--;
-    while (len > (o->n ? o->max : o->first_max)) {
-        size_t skip, k = cut_point(s, o->n ? o->max : o->first_max, &skip);
+    while (len > bound(o)) {
+        size_t skip, k = cut_point(s, len, bound(o), &skip);
         int rc = push(o, s, k);
         if (rc < 0)
             return rc;

@@ -15,11 +15,19 @@
  *    dots ("e.g", "U.S", "a.m") and the next word starts with a digit
  *    ("No. 5", "e.g. 3"). So "Call before 5 p.m. Thanks." splits after
  *    "p.m." but "Mr. Smith" never does.
- *  - A segment longer than `max` bytes (`first_max` for the first segment,
- *    whose length is the stream's first-audio latency) is cut at the last
- *    ", " ": " or " - " in its last two thirds, else at the last space, else
- *    at the bound (on a UTF-8 character boundary); the rest continues as the
- *    next segment.
+ *  - Segments are bounded: the first by `first_max` bytes (its synthesis
+ *    time is the stream's first-audio latency), each next one by twice the
+ *    previous bound, up to `max` (so a segment plays long enough to cover the
+ *    synthesis of the next, even when many streams start at once). A longer
+ *    segment is cut at a space: preferably after ", " ": " or " - " (at
+ *    least 12 bytes in), else before a word that starts a phrase ("and",
+ *    "from", "until", "followed", "is", ...; see tts_split.c) in the bound's
+ *    last two thirds, else at any space; else at the bound (on a UTF-8
+ *    character boundary).
+ *    Among cuts of the best kind, the one nearest the middle is taken when
+ *    both halves fit the bound, else the one nearest the bound. The rest
+ *    continues as the next segment. Shorter sentences are never cut or
+ *    merged.
  *  - Segments without an ASCII letter or digit ("...", "-") are dropped:
  *    flite has nothing to say for them.
  */
@@ -28,9 +36,13 @@
 
 #include <stddef.h>
 
-/* Bytes. A 16 kHz voice synthesises ~100 bytes of text in ~50 ms on one core
- * (kal ten times faster), 200 bytes in ~100 ms. */
-#define MS__TTS_FIRST_MAX   100
+/* Bytes. English speech is ~65 ms per byte of text; the clustergen voices
+ * (slt, rms, awb) synthesise a byte in ~0.55 ms on an idle core and stream
+ * their first audio after a third of that, kal and kal16 are 10-30 times
+ * faster. A 40-byte first segment (~2.5 s of speech) has audio after ~8 ms
+ * of a core (clustergen), so ten calls starting at once on two cores all
+ * hear audio within ~100 ms (docs/benchmarks.md). */
+#define MS__TTS_FIRST_MAX   40
 #define MS__TTS_SEGMENT_MAX 200
 
 /* Splits `text` (NUL-terminated UTF-8) into *out, an array of *n malloc'd

@@ -24,10 +24,15 @@ void ms__caller_init(struct ms__caller *c, const struct ms__caller_ops *ops, str
 
 void ms__caller_fini(struct ms__caller *c)
 {
+    for (size_t i = 0; i < c->nheard; i++)
+        free(c->heard[i].name);
     free(c->heard);
+    free(c->moves);
     free(c->tx);
     c->heard = NULL;
+    c->moves = NULL;
     c->tx = NULL;
+    c->nheard = c->nmoves = 0;
 }
 
 void ms__caller_note(struct ms__caller *c, enum ms__heard_kind kind, const char *name,
@@ -36,28 +41,95 @@ void ms__caller_note(struct ms__caller *c, enum ms__heard_kind kind, const char 
     ms__caller_note_at(c, ms_loop_now(c->loop), kind, name, detail, complete, status);
 }
 
-void ms__caller_note_at(struct ms__caller *c, uint64_t at_ms, enum ms__heard_kind kind,
-                        const char *name, const char *detail, bool complete, int status)
+/* Room for one more entry (and one more move); false if out of memory. */
+static bool reserve(struct ms__caller *c, bool move)
 {
     if (c->nheard == c->capheard) {
         size_t cap = c->capheard ? c->capheard * 2 : 16;
         struct ms__heard *h = realloc(c->heard, cap * sizeof *h);
         if (!h)
-            return; /* the transcript loses a line; the test will say what it missed */
+            return false;
         c->heard = h;
         c->capheard = cap;
     }
-    struct ms__heard *h = &c->heard[c->nheard++];
-    h->at_ms = at_ms;
-    h->kind = kind;
-    snprintf(h->name, sizeof h->name, "%s", name ? name : "");
+    if (move && c->nmoves == c->capmoves) {
+        size_t cap = c->capmoves ? c->capmoves * 2 : 8;
+        size_t *m = realloc(c->moves, cap * sizeof *m);
+        if (!m)
+            return false;
+        c->moves = m;
+        c->capmoves = cap;
+    }
+    return true;
+}
+
+static bool fill(struct ms__heard *h, uint64_t at_ms, enum ms__heard_kind kind, const char *name,
+                 const char *detail, bool complete, int status)
+{
+    *h = (struct ms__heard){.at_ms = at_ms, .kind = kind, .complete = complete, .status = status};
+    h->name = strdup(name ? name : "");
     snprintf(h->detail, sizeof h->detail, "%s", detail ? detail : "");
-    h->complete = complete;
-    h->status = status;
+    return h->name != NULL;
+}
+
+void ms__caller_note_at(struct ms__caller *c, uint64_t at_ms, enum ms__heard_kind kind,
+                        const char *name, const char *detail, bool complete, int status)
+{
+    /* out of memory: the transcript loses a line; the test will say what it missed */
+    if (reserve(c, false) &&
+        fill(&c->heard[c->nheard], at_ms, kind, name, detail, complete, status))
+        c->nheard++;
     if (kind == MS_HEARD_HANGUP)
         c->ended = true;
     if (c->notify)
         c->notify(c->notify_ud, c);
+}
+
+#define INSERT_SLACK_MS 100
+
+/* Must entry e stay before a late `kind` entry at t? */
+static bool precedes(const struct ms__heard *e, enum ms__heard_kind kind, uint64_t t)
+{
+    if (e->kind == MS_HEARD_HANGUP)
+        return false;
+    if (kind == MS_HEARD_PROMPT && e->kind == MS_HEARD_PROMPT_END)
+        return e->at_ms <= t + INSERT_SLACK_MS;
+    if (kind == MS_HEARD_PROMPT_END && e->kind == MS_HEARD_PROMPT)
+        return e->at_ms + INSERT_SLACK_MS < t;
+    return e->at_ms <= t;
+}
+
+int ms__caller_insert_at(struct ms__caller *c, uint64_t at_ms, enum ms__heard_kind kind,
+                         const char *name, const char *detail, bool complete, size_t min_index)
+{
+    if (!reserve(c, true))
+        return MS_ENOMEM;
+    size_t i = c->nheard;
+    while (i > min_index && !precedes(&c->heard[i - 1], kind, at_ms))
+        i--;
+    struct ms__heard h;
+    if (!fill(&h, at_ms, kind, name, detail, complete, 0)) {
+        free(h.name);
+        return MS_ENOMEM;
+    }
+    memmove(&c->heard[i + 1], &c->heard[i], (c->nheard - i) * sizeof h);
+    c->heard[i] = h;
+    c->nheard++;
+    c->moves[c->nmoves++] = i;
+    if (c->notify)
+        c->notify(c->notify_ud, c);
+    return (int)i;
+}
+
+long ms__caller_find(const struct ms__caller *c, enum ms__heard_kind kind, const char *name,
+                     uint64_t at_ms)
+{
+    for (size_t i = c->nheard; i-- > 0;) {
+        const struct ms__heard *h = &c->heard[i];
+        if (h->kind == kind && h->at_ms == at_ms && strcmp(h->name, name) == 0)
+            return (long)i;
+    }
+    return -1;
 }
 
 void ms__caller_set_done(struct ms__caller *c)

@@ -30,9 +30,12 @@ enum ms__heard_kind {
 struct ms__heard {
     uint64_t at_ms; /* on the loop clock */
     enum ms__heard_kind kind;
-    char name[96];
+    char *name; /* malloc'd, never NULL (a TTS prompt's whole text) */
     char detail[32];
     bool complete;
+    /* (wire) a known sound heard where speech expected later turned out to be
+     * playing: part of it, or the same beginning; expectations skip it */
+    bool superseded;
     int status;
 };
 
@@ -49,6 +52,13 @@ struct ms__caller_ops {
     const char *(*sip_call_id)(struct ms__caller *c);
     const char *(*var)(struct ms__caller *c, const char *name); /* NULL: not available */
     void (*unref)(struct ms__caller *c);
+    /* Over the wire: make speech of `text` with `voice` (NULL: kal) recognisable.
+     * 0 once it is (*alias: the other name it is heard under, if its audio is a
+     * known sound's, else NULL); MS_EAGAIN while it is being synthesised (the
+     * caller's notify runs when that is done); or a failure (MS_EINVAL: unknown
+     * voice, nothing to say; MS_EMSGSIZE). NULL: prompts are known by identity. */
+    int (*want_speech)(struct ms__caller *c, const char *text, const char *voice,
+                       const char **alias);
 };
 
 typedef void (*ms__caller_notify_cb)(void *ud, struct ms__caller *c);
@@ -60,6 +70,10 @@ struct ms__caller {
     void *notify_ud;
     struct ms__heard *heard;
     size_t nheard, capheard;
+    /* Where entries were inserted (rather than appended), in order: index each
+     * new entry took; the readers of the transcript move their place with it. */
+    size_t *moves;
+    size_t nmoves, capmoves;
     bool ended, done;
     uint64_t last_sound_ms;
     int16_t *tx; /* what the caller sends next, 8 kHz */
@@ -75,6 +89,16 @@ void ms__caller_note(struct ms__caller *c, enum ms__heard_kind kind, const char 
 void ms__caller_note_at(struct ms__caller *c, uint64_t at_ms, enum ms__heard_kind kind,
                         const char *name, const char *detail, bool complete, int status);
 void ms__caller_set_done(struct ms__caller *c);
+/* Inserts a prompt start or end found late (wire: speech recognised in past audio)
+ * where it belongs in time: after the entries at or before at_ms (the end of an
+ * earlier prompt estimated up to 100 ms late still comes first; an END goes
+ * before a prompt that started within 100 ms before it), never after the hangup,
+ * at index >= min_index. Logs the move; returns the index or MS_ENOMEM. */
+int ms__caller_insert_at(struct ms__caller *c, uint64_t at_ms, enum ms__heard_kind kind,
+                         const char *name, const char *detail, bool complete, size_t min_index);
+/* Index of the entry of that kind, name and time, or -1. */
+long ms__caller_find(const struct ms__caller *c, enum ms__heard_kind kind, const char *name,
+                     uint64_t at_ms);
 
 /* Audio the caller sends: queue it, take it frame by frame. */
 int ms__caller_queue(struct ms__caller *c, const int16_t *pcm, size_t n);

@@ -10,6 +10,8 @@
 #include "moonswitch/loop.h"
 #include "rtp/rtp_stream.h"
 #include "sim/sound_set.h"
+#include "sim/speech_set.h"
+#include "sim/wire_ear.h"
 #include "sip/sdp.h"
 #include "sip/sip_agent.h"
 
@@ -26,6 +28,7 @@ struct ms__wire {
     struct ms__sip_agent *agent;
     struct ms__rtp_ports ports;
     struct ms__hear_set *sounds;
+    struct ms__speech_set *speech; /* TTS texts added to sounds as tests expect them */
     struct ms__u64map calls;
     bool recorded; /* the record file was given to a call */
     void (*done)(void *ud);
@@ -40,7 +43,7 @@ struct wire_call {
     char sip_call_id[128];
     struct ms__rtp_stream *rtp;
     struct ms__codec *enc, *dec;
-    struct ms__hear *hear;
+    struct ms__wire_ear *ear;
     struct ms_tick_handler tick;
     bool answered, ended_by_us;
     SNDFILE *record;
@@ -54,20 +57,9 @@ static void wc_unref(struct wire_call *wc)
 {
     if (--wc->refs > 0)
         return;
-    ms__hear_free(wc->hear);
+    ms__wire_ear_free(wc->ear);
     ms__caller_fini(&wc->base);
     free(wc);
-}
-
-static void on_heard(void *ud, const struct ms__hear_event *ev)
-{
-    struct wire_call *wc = ud;
-    /* noted at the time the sound began or stopped, though recognised a little later */
-    if (ev->kind == MS__HEAR_START)
-        ms__caller_note_at(&wc->base, ev->start_ms, MS_HEARD_PROMPT, ev->name, NULL, false, 0);
-    else
-        ms__caller_note_at(&wc->base, ev->end_ms, MS_HEARD_PROMPT_END, ev->name, NULL, ev->complete,
-                           0);
 }
 
 static void on_tick(void *ud, uint64_t now)
@@ -82,7 +74,7 @@ static void on_tick(void *ud, uint64_t now)
     } else {
         memset(pcm, 0, sizeof pcm); /* nothing this tick: silence for the listener */
     }
-    ms__hear_feed(wc->hear, pcm, 160, now);
+    ms__wire_ear_feed(wc->ear, pcm, now);
     if (wc->record)
         sf_write_short(wc->record, pcm, 160);
     if (!ms__caller_take(&wc->base, pcm, 160))
@@ -94,8 +86,8 @@ static void on_tick(void *ud, uint64_t now)
 static void close_media(struct wire_call *wc)
 {
     ms_tick_remove(wc->w->cfg.loop, &wc->tick);
-    if (wc->hear)
-        ms__hear_finish(wc->hear, ms_loop_now(wc->w->cfg.loop));
+    if (wc->ear)
+        ms__wire_ear_finish(wc->ear);
     ms__rtp_stream_close(wc->rtp);
     wc->rtp = NULL;
     ms__codec_free(wc->enc);
@@ -236,6 +228,17 @@ static void c_unref(struct ms__caller *c)
     wc_unref((struct wire_call *)c);
 }
 
+/* Renders the text if needed; once it is known, looks for it in what was heard. */
+static int c_want_speech(struct ms__caller *c, const char *text, const char *voice,
+                         const char **alias)
+{
+    struct wire_call *wc = (struct wire_call *)c;
+    int rc = ms__speech_want(wc->w->speech, text, voice, alias);
+    if (rc == 0)
+        ms__wire_ear_catch_up(wc->ear, ms__speech_added(wc->w->speech));
+    return rc;
+}
+
 static const struct ms__caller_ops wire_ops = {
     .mode = "wire",
     .grace_ms = 2000, /* a prompt is identified within about a second of its start */
@@ -245,6 +248,7 @@ static const struct ms__caller_ops wire_ops = {
     .sip_call_id = c_sip_call_id,
     .var = NULL,
     .unref = c_unref,
+    .want_speech = c_want_speech,
 };
 
 static void on_rtp_dtmf(void *ud, char digit)
@@ -276,7 +280,7 @@ int ms__wire_dial(struct ms__wire *w, const struct ms__sim_dial_opts *o,
     wc->w = w;
     wc->refs = 1;
     char sdp[1024], to[256], from[256];
-    int rc = ms__hear_new(&wc->hear, w->sounds, on_heard, wc);
+    int rc = ms__wire_ear_new(&wc->ear, w->sounds, &wc->base);
     if (rc == 0)
         rc = make_offer(wc, o->rfc4733, sdp, sizeof sdp);
     if (rc < 0)
@@ -321,15 +325,22 @@ int ms__wire_open(struct ms__wire **out, const struct ms__wire_config *cfg)
     ms__u64map_init(&w->calls);
     int rc = ms__sound_set_load(&w->sounds, cfg->sound_dirs, cfg->nsound_dirs);
     if (rc < 0)
-        goto fail;
+        goto fail_sounds;
+    rc = ms__speech_set_new(&w->speech, ms_loop_uv(cfg->loop), w->sounds, cfg->changed,
+                            cfg->changed_ud);
+    if (rc < 0)
+        goto fail_speech;
     struct ms__sip_config sc = {
         .ip = w->local_ip, .port = 0, .udp = true, .tcp = false, .user_agent = "moonswitch-test"};
     if ((rc = ms__sip_agent_start(&w->agent, ms_loop_uv(cfg->loop), &sc, on_event, w)) < 0)
-        goto fail;
+        goto fail_agent;
     *out = w;
     return 0;
-fail:
+fail_agent:
+    ms__speech_set_close(w->speech, NULL, NULL); /* nothing rendering: freed at once */
+fail_speech:
     ms__hear_set_free(w->sounds);
+fail_sounds:
     free(w);
     return rc;
 }
@@ -346,9 +357,15 @@ static void agent_stopped(void *ud)
         done(done_ud);
 }
 
+static void speech_closed(void *ud)
+{
+    struct ms__wire *w = ud;
+    ms__sip_agent_stop(w->agent, agent_stopped, w);
+}
+
 void ms__wire_close(struct ms__wire *w, void (*done)(void *ud), void *ud)
 {
     w->done = done;
     w->done_ud = ud;
-    ms__sip_agent_stop(w->agent, agent_stopped, w);
+    ms__speech_set_close(w->speech, speech_closed, w); /* renders still running end first */
 }

@@ -5,8 +5,11 @@
  *
  * struct ms__wire: shared by all wire callers of a run; owns the SIP agent
  * (a UAC on an ephemeral port), the RTP port range and the set of known
- * sounds. ms__wire_close() hangs up what is left, stops the agent and calls
- * done; the callers still referenced keep their transcripts. */
+ * sounds: every sound file, and the TTS texts tests expect (sim/speech_set.h),
+ * added as they are asked for (caller ops->want_speech). ms__wire_close() waits
+ * for renders still running, hangs up what is left, stops the agent and calls
+ * done; the callers still referenced keep their transcripts (and may no longer
+ * want speech). */
 #ifndef MS_SIM_WIRE_CALL_H
 #define MS_SIM_WIRE_CALL_H
 
@@ -24,6 +27,9 @@ struct ms__wire_config {
     const char *const *sound_dirs;
     size_t nsound_dirs;
     const char *record_path; /* if set: the first call's received audio as WAV */
+    /* runs when a TTS text a caller wants recognised has been rendered (or failed) */
+    void (*changed)(void *ud);
+    void *changed_ud;
 };
 
 int ms__wire_open(struct ms__wire **out, const struct ms__wire_config *cfg);

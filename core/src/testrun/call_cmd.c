@@ -1,6 +1,7 @@
 /* `moonswitch call EXT`: one simulated call over the wire, for a person
  * trying a flow by hand. Prints what the caller hears as it happens. */
 #define MS_LOG_MODULE "call"
+#include "layout.h"
 #include "media/flite_voice.h"
 #include "moonswitch/config.h"
 #include "moonswitch/error.h"
@@ -14,10 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef MS_SOURCE_DIR
-#define MS_SOURCE_DIR "."
-#endif
 
 struct call_cmd {
     uv_loop_t uv;
@@ -151,7 +148,7 @@ int ms__call_main(int argc, char **argv)
                                          {0, 0, 0, 0}};
     struct call_cmd cc = {.seconds = 30};
     const char *server = "127.0.0.1:5060", *record = NULL, *from = "1001";
-    const char *config = MS_SOURCE_DIR "/conf/moonswitch.lua";
+    const char *config = ms__layout()->config_file;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {

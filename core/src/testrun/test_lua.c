@@ -106,7 +106,54 @@ static int l_heard(lua_State *L)
     lua_setfield(L, -2, "complete");
     lua_pushinteger(L, h->status);
     lua_setfield(L, -2, "status");
+    if (h->superseded) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "superseded");
+    }
     return 1;
+}
+
+/* caller:moves(next, seen) -> next, seen: the reader's place (1-based index of the next
+ * entry it looks at) moved past the entries inserted before it since the seen-th move. */
+static int l_moves(lua_State *L)
+{
+    struct ms__caller *c = check_caller(L);
+    lua_Integer next = luaL_checkinteger(L, 2), seen = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, seen >= 0 && (size_t)seen <= c->nmoves, 3, "not a move count");
+    for (size_t i = (size_t)seen; i < c->nmoves; i++) {
+        if ((lua_Integer)c->moves[i] + 1 < next)
+            next++;
+    }
+    lua_pushinteger(L, next);
+    lua_pushinteger(L, (lua_Integer)c->nmoves);
+    return 2;
+}
+
+/* caller:want_speech(text, voice) -> "ready" [, alias] | "pending", or raises for an
+ * unknown voice; nil, message if the text cannot be recognised (wire) */
+static int l_want_speech(lua_State *L)
+{
+    struct ms__caller *c = check_caller(L);
+    const char *text = luaL_checkstring(L, 2);
+    const char *voice = luaL_optstring(L, 3, NULL);
+    luaL_argcheck(L, ms__flite_voice_find(voice) != NULL, 3,
+                  "unknown voice (kal, kal16, slt, rms or awb)");
+    const char *alias = NULL;
+    int rc = c->ops->want_speech ? c->ops->want_speech(c, text, voice, &alias) : 0;
+    if (rc == MS_EAGAIN) {
+        lua_pushliteral(L, "pending");
+        return 1;
+    }
+    if (rc < 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, ms_strerror(rc));
+        return 2;
+    }
+    lua_pushliteral(L, "ready");
+    if (!alias)
+        return 1;
+    lua_pushstring(L, alias);
+    return 2;
 }
 
 static int l_count(lua_State *L)
@@ -368,6 +415,8 @@ static const luaL_Reg caller_methods[] = {
     {"say", l_say},
     {"send_tone", l_send_tone},
     {"grace", l_grace},
+    {"moves", l_moves},
+    {"want_speech", l_want_speech},
     {NULL, NULL},
 };
 
@@ -399,4 +448,5 @@ void ms__test_lua_open(lua_State *L, struct ms__testctx *ctx)
     lua_pushcfunction(L, luaopen_core);
     lua_setfield(L, -2, "moonswitch.testing.core");
     lua_pop(L, 1);
+    ms__test_scripts_open(L, ctx);
 }

@@ -3,6 +3,7 @@
 #define MS_LOG_MODULE "test"
 #include "testrun/testrun.h"
 #include "engine.h"
+#include "layout.h"
 #include "moonswitch/config.h"
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
@@ -14,6 +15,7 @@
 
 #include <dirent.h>
 #include <getopt.h>
+#include <time.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -21,10 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef MS_SOURCE_DIR
-#define MS_SOURCE_DIR "."
-#endif
 
 #define VIRTUAL_LIMIT_MS (30u * 60u * 1000u) /* 30 minutes of call time per test */
 
@@ -35,6 +33,7 @@ struct runner {
     int testing_ref; /* the moonswitch.testing module */
     double wall_limit_s;
     bool verbose;
+    uint64_t start_epoch_ms; /* --time: the virtual wall clock's start; 0: now */
     struct ms__report report;
 };
 
@@ -281,16 +280,18 @@ static void usage(FILE *to)
     fprintf(to,
             "usage: moonswitch test [options] FILES|DIRS\n"
             "  -c, --config FILE   configuration whose dialplan and sounds are tested\n"
-            "                      (default: %s/conf/moonswitch.lua)\n"
+            "                      (default: %s)\n"
             "      --junit FILE    also write a JUnit XML report\n"
             "      --timeout SECS  wall-clock limit per test (default 30; 300 with --wire)\n"
             "  -v, --verbose       print the transcript of passing tests too\n"
             "      --log-level L   server log level during tests (default warn)\n"
+            "      --time T        in-process: the wall clock starts at local time T\n"
+            "                      (2026-12-25T10:00[:00]) for scripts and tests\n"
             "      --wire HOST:PORT  call a running server over SIP/RTP instead\n"
             "      --db PATH       with --wire: the server's CDR database, for CDR checks\n"
             "      --local-ip IP   with --wire: address of the simulated phones (127.0.0.1)\n"
             "      --rtp-ports L-H with --wire: their RTP ports (40000-49999)\n",
-            MS_SOURCE_DIR);
+            ms__layout()->config_file);
 }
 
 static int open_lua(struct runner *r)
@@ -312,7 +313,7 @@ static int open_lua(struct runner *r)
 }
 
 struct options {
-    const char *config, *junit, *log_level, *wire, *db, *local_ip, *rtp_ports;
+    const char *config, *junit, *log_level, *wire, *db, *local_ip, *rtp_ports, *time;
     double timeout;
     bool verbose;
 };
@@ -329,8 +330,9 @@ static int parse(int argc, char **argv, struct options *o)
                                          {"db", required_argument, 0, 'd'},
                                          {"local-ip", required_argument, 0, 'i'},
                                          {"rtp-ports", required_argument, 0, 'r'},
+                                         {"time", required_argument, 0, 'T'},
                                          {0, 0, 0, 0}};
-    *o = (struct options){.config = MS_SOURCE_DIR "/conf/moonswitch.lua",
+    *o = (struct options){.config = ms__layout()->config_file,
                           .log_level = "warn",
                           .local_ip = "127.0.0.1",
                           .rtp_ports = "40000-49999",
@@ -365,6 +367,9 @@ static int parse(int argc, char **argv, struct options *o)
             break;
         case 'r':
             o->rtp_ports = optarg;
+            break;
+        case 'T':
+            o->time = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -433,6 +438,8 @@ static int main_inprocess(struct runner *r, struct ms_config *cfg, int argc, cha
     r->ctx.dial = dial_inprocess;
     uv_loop_init(&r->uv);
     ms_loop_new(&r->ctx.loop, &r->uv, MS_CLOCK_VIRTUAL);
+    if (r->start_epoch_ms)
+        ms_loop_set_epoch(r->ctx.loop, r->start_epoch_ms);
     int rc = ms__engine_open(&r->ctx.engine, cfg, r->ctx.loop);
     if (rc == 0) {
         ms__engine_on_call_done(r->ctx.engine, on_call_done, &r->ctx);
@@ -463,6 +470,11 @@ static void wire_closed(void *ud)
     *(bool *)ud = true;
 }
 
+static void wire_changed(void *ud)
+{
+    ((struct ms__testctx *)ud)->notified++; /* a test waiting for a TTS render goes on */
+}
+
 /* Over the wire: every caller a SIP phone calling a running server, real time. */
 static int main_wire(struct runner *r, const struct options *o, struct ms_config *cfg, int argc,
                      char **argv)
@@ -484,7 +496,9 @@ static int main_wire(struct runner *r, const struct options *o, struct ms_config
                                  .rtp_lo = ports.rtp_lo,
                                  .rtp_hi = ports.rtp_hi,
                                  .sound_dirs = (const char *const *)cfg->sound_dirs,
-                                 .nsound_dirs = cfg->nsound_dirs};
+                                 .nsound_dirs = cfg->nsound_dirs,
+                                 .changed = wire_changed,
+                                 .changed_ud = &r->ctx};
     int rc = ms__wire_open(&r->ctx.wire, &wc);
     if (rc == 0)
         rc = run_files(r, argc, argv);
@@ -500,6 +514,26 @@ static int main_wire(struct runner *r, const struct options *o, struct ms_config
     uv_run(&r->uv, UV_RUN_DEFAULT);
     uv_loop_close(&r->uv);
     return rc < 0 ? 2 : 0;
+}
+
+/* "2026-12-25T10:00[:00]" in local time -> epoch ms. */
+static int parse_local_time(const char *s, uint64_t *out)
+{
+    struct tm tm = {0};
+    int n = 0;
+    if (sscanf(s, "%d-%d-%dT%d:%d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &n) != 5)
+        return -1;
+    if (s[n] == ':' && sscanf(s + n + 1, "%d", &tm.tm_sec) != 1)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1 || tm.tm_year < 70)
+        return -1;
+    *out = (uint64_t)t * 1000u;
+    return 0;
 }
 
 int ms__test_main(int argc, char **argv)
@@ -521,6 +555,12 @@ int ms__test_main(int argc, char **argv)
     if (o.timeout <= 0) /* real time over the wire: flows take as long as they last */
         o.timeout = o.wire ? 300.0 : 30.0;
     struct runner r = {.wall_limit_s = o.timeout, .verbose = o.verbose};
+    if (o.time && (o.wire || parse_local_time(o.time, &r.start_epoch_ms) < 0)) {
+        fprintf(stderr, "moonswitch test: --time %s: expected YYYY-MM-DDTHH:MM[:SS], "
+                        "in-process only\n", o.time);
+        ms_config_free(&cfg);
+        return 2;
+    }
     ms__report_init(&r.report, o.verbose);
     rc = o.wire ? main_wire(&r, &o, &cfg, argc, argv) : main_inprocess(&r, &cfg, argc, argv);
     int status = rc ? rc : ms__report_finish(&r.report, o.junit);

@@ -38,6 +38,8 @@ struct ms__testctx {
 
 /* Registers moonswitch.testing.core (C) in L's preload table. */
 void ms__test_lua_open(lua_State *L, struct ms__testctx *ctx);
+/* ... and moonswitch.testing.scripts (test_scripts.c): reloads and runtime status. */
+void ms__test_scripts_open(lua_State *L, struct ms__testctx *ctx);
 
 /* The `moonswitch test` command; returns the process exit status. */
 int ms__test_main(int argc, char **argv);

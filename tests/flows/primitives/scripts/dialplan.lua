@@ -36,6 +36,70 @@ routes["tones"] = function(call)
   call:tone("busy", { ms = 2000 })
 end
 
+local MENU_GRAMMAR = [[
+#JSGF V1.0;
+grammar menu;
+public <item> = sales | support | operator;
+]]
+
+-- Speech or digits: the result goes to variables for the test to check.
+local function keep_result(call, r, err, code)
+  if not r then
+    call.vars.asr_error = code
+    return
+  end
+  call.vars.reason = r.reason
+  call.vars.speech = r.speech
+  call.vars.digits = r.digits
+  call.vars.tries = r.tries
+  call.vars.confidence = r.confidence and string.format("%.2f", r.confidence)
+end
+
+routes["asr-menu"] = function(call)
+  call:answer()
+  local r, err, code = call:gather{
+    prompt = { { speak = "Say sales or support, or press 1 or 2." } },
+    speech = { grammar = MENU_GRAMMAR },
+    max = 1, timeout = 4000, tries = 2,
+    invalid = { { speak = "Sorry, I did not understand." } },
+  }
+  keep_result(call, r, err, code)
+  if r and r.speech then call:speak("You said " .. r.speech .. ".") end
+end
+
+routes["asr-keywords"] = function(call)
+  call:answer()
+  keep_result(call, call:gather{
+    prompt = { { speak = "How can I help?" } },
+    speech = { keywords = { "billing", "technical support" }, end_silence = 600 },
+    timeout = 4000,
+  })
+end
+
+-- Holds a recogniser for a long time (the pool test).
+routes["asr-hold"] = function(call)
+  call:answer()
+  keep_result(call, call:gather{ speech = { keywords = { "hello" } }, timeout = 30000 })
+end
+
+routes["asr-file"] = function(call)
+  call:answer()
+  keep_result(call, call:gather{
+    prompt = { { speak = "Yes or no?" } },
+    speech = { grammar_file = "grammars/yesno.gram" },
+  })
+  local ok, e = pcall(call.gather, call, { speech = { grammar_file = "../conf.lua" } })
+  call.vars.outside = not ok and tostring(e) or "none"
+end
+
+routes["asr-bad-grammar"] = function(call)
+  call:answer()
+  local ok, e = pcall(call.gather, call, { speech = { grammar = "#JSGF V1.0; grammar g; public <a> = sales | zzqxv;" } })
+  call.vars.asr_error = not ok and tostring(e) or "none"
+  ok, e = pcall(call.gather, call, { speech = { grammar = "public <a> = ;" } })
+  call.vars.asr_error2 = not ok and tostring(e) or "none"
+end
+
 -- record/<case>: records to tests/<id>.wav with the options the case names.
 local record_opts = {
   terminator = { terminators = "#", max_seconds = 60 },
