@@ -450,10 +450,24 @@ void ms__budget_pause(struct ms__budget *b)
         ms__alloc_set_owner(b->alloc, b->prev_owner);
 }
 
+/* where: the innermost Lua function of a stopped coroutine's stack. */
+static void where_in(struct ms__budget *b, lua_State *co)
+{
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(co, level, &ar); level++) {
+        if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0) {
+            snprintf(b->where, sizeof b->where, "%s:%d", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+}
+
 const char *ms__budget_tripped(struct ms__budget *b)
 {
-    if (!b->reason && b->armed && b->alloc && ms__alloc_over(b->alloc, b->owner))
+    if (!b->reason && b->armed && b->alloc && ms__alloc_over(b->alloc, b->owner)) {
         trip(b->ctx, b, R_MEMORY);
+        where_in(b, b->co);
+    }
     return b->reason;
 }
 

@@ -1,21 +1,26 @@
 /* asr-eval: measures the speech recogniser (core/src/asr/) the way a call uses it.
  *
- *   asr-eval [-s SETS] [-a DIR] [-g GARBAGE] [-c MINCONF] [-l LEVEL] [-p PREROLL]
- *            [-t TAIL] [-V] [-w] [-N] [-S SNR] [-r STEPS] [-D ARGS] [-x] [-f] [-P POOL]
- *            [-v]
+ *   asr-eval [-s SETS] [-a DIR] [-m MLLR] [-g GARBAGE] [-c MINCONF] [-l LEVEL]
+ *            [-p PREROLL] [-t TAIL] [-V] [-w] [-N] [-S SNR] [-r STEPS] [-D ARGS] [-x]
+ *            [-f] [-P POOL] [-v]
+ *   asr-eval -L          the Asterisk files tested on (adaptation leaves them out)
+ *   asr-eval -A DIR      writes adaptation audio (models/en-us-tel/adapt.sh)
  *
  * Every utterance goes through the real module on a virtual-clock loop: 20 ms
  * frames of 8 kHz audio that went through G.711 (PCMU) with line noise, the
- * energy endpointing, the decoder pool, the worker thread. Two kinds of audio:
+ * energy endpointing, the decoder pool, the worker thread. Sets (-s, default
+ * all three):
  *
  *  - "ast": real human telephone prompts at 8 kHz, Debian's
  *    asterisk-core-sounds-en-wav (Allison Smith; -a DIR, default
  *    /usr/share/asterisk/sounds/en): single-word files against five grammars
  *    (digits, numbers, calendar, phonetic alphabet, menu words). Out of grammar:
  *    the files of the other grammars and some phrases.
+ *  - "ast16": the same recordings at 16 kHz from asterisk-core-sounds-en-g722,
+ *    fed at 16 kHz without G.711: what the 8 kHz telephone band costs.
  *  - "flite": phrases rendered by flite (voices kal, slt, rms, awb) through G.711
- *    with white noise at 20 and 10 dB SNR (and without), against a menu grammar
- *    and a digits grammar; out-of-grammar sentences.
+ *    with white noise at 20 and 10 dB SNR (and without), against a menu grammar,
+ *    a digits grammar and a keyword list; out-of-grammar sentences.
  *
  * Per grammar and condition: in-grammar utterances (N), top hypothesis right
  * whatever the confidence (acc), accepted and right (ok), accepted and wrong
@@ -23,13 +28,15 @@
  * out-of-grammar utterances (oog) and those accepted (fa). Then the decode
  * real-time factor, decoder start cost and memory.
  *
- * Options: -s ast,flite (default both); -g the phone loop's per-phone probability
- * (0: off); -c min_confidence; -l level normalisation target in dBFS (0: off);
- * -p/-t preroll/tail ms; -V telephone pronunciation variants; -w wrap JSGF
- * grammars in the phone loop; -N noise suppression; -S noise adaptation below
- * SNR dB; -r confidence refinement decodes; -D more pocketsphinx options; -x
- * skip the memory/start-up measurements; -f no forced text; -P pool size; -v
- * one line per utterance.
+ * Options: -m the MLLR transform (models/en-us-tel/mllr; default none); -g the
+ * phone loop's per-phone probability (0: off); -c min_confidence; -l level
+ * normalisation target in dBFS (0: off); -p/-t preroll/tail ms; -V telephone
+ * pronunciation variants; -w wrap JSGF grammars in the phone loop; -N noise
+ * suppression; -S noise adaptation below SNR dB (0: off); -r confidence
+ * refinement decodes; -D more pocketsphinx options; -x skip the memory/start-up
+ * measurements; -f no forced text; -P pool size; -v one line per utterance
+ * (MISS: in grammar, not accepted; WRONG: top hypothesis wrong; FA: out of
+ * grammar, accepted). Defaults are those of ms__asr_config_defaults.
  */
 #include "asr/asr.h"
 #include "media/audio_decode.h"
@@ -236,7 +243,7 @@ static struct {
     bool verbose, skip_memory, list;
     int pool;
     struct ms__asr_config cfg;
-} opt = {"ast,flite", "/usr/share/asterisk/sounds/en", NULL, false, false, false, 2, {0}};
+} opt = {"ast,ast16,flite", "/usr/share/asterisk/sounds/en", NULL, false, false, false, 2, {0}};
 
 static uv_loop_t uv;
 static struct ms_loop *loop;
@@ -494,6 +501,15 @@ static const struct {
 static void run_ast(int rate, struct tally *total)
 {
     const size_t n_sets = sizeof ast_sets / sizeof *ast_sets;
+    int16_t *probe;
+    size_t probe_n;
+    if (load_ast(ast_sets[0].items[0].src, rate, &probe, &probe_n) < 0) {
+        printf("\nReal voice at %d Hz: skipped, no %s files in %s (%s)\n", rate,
+               rate == 8000 ? ".wav" : ".g722", opt.ast_dir,
+               rate == 8000 ? "asterisk-core-sounds-en-wav" : "asterisk-core-sounds-en-g722");
+        return;
+    }
+    free(probe);
     if (rate == 8000)
         printf("\nReal voice (asterisk-core-sounds-en, 8 kHz, PCMU, quiet line)\n");
     else

@@ -5,18 +5,20 @@
 #
 #   models/en-us-tel/adapt.sh BUILD_DIR WORK_DIR [ast|flite|flite-all]
 #
-# ast (default): the prompts of Debian's asterisk-core-sounds-en-wav that
-# asr-eval does not test on (asr-eval -L lists those it does); flite: the same
-# texts spoken by flite voices in turn (no real voice at all); flite-all: each
-# text by each of the four voices. One global transform
-# (a single regression class): 18 minutes of speech are too few for more.
+# flite (default; the shipped mllr): the texts of the Asterisk prompts that
+# asr-eval does not test on (asr-eval -L lists those it does), spoken by flite's
+# voices kal, slt, rms, awb in turn: no real voice at all (355 phrases, 17 min).
+# flite-all: each text by each of the four voices. ast: the real recordings of
+# those prompts (Allison Smith, 363 prompts, 18 min): speaker adaptation too, so
+# asr-eval's real-voice figures are then flattered. One global transform (a
+# single regression class): this much speech is too little for more.
 # Needs: python3, sphinxbase-utils (sphinx_fe), sphinxtrain (bw, mllr_solve),
 # pocketsphinx-en-us, asterisk-core-sounds-en (transcripts) and -en-wav.
 # Writes WORK_DIR/mllr; copy it to models/en-us-tel/mllr to ship it.
 set -eu
 build=${1:?build dir (with asr-eval)}
 work=${2:?work dir}
-mode=${3:-ast}
+mode=${3:-flite}
 here=$(cd "$(dirname "$0")" && pwd)
 model=/usr/share/pocketsphinx/model/en-us/en-us
 dict=/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict

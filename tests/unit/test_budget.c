@@ -727,6 +727,7 @@ static void test_memory(void)
         int st = run_slice(&e, &r, 0);
         CHECK(st == LUA_YIELD || st == LUA_ERRMEM);
         CHECK_EQ_STR(ms__budget_tripped(&r.b), "memory");
+        CHECK(strncmp(ms__budget_where(&r.b), "script:1", 8) == 0);
         struct ms__alloc_owner_stats os;
         CHECK_EQ_INT(ms__alloc_owner_stats(e.a, r.owner, &os), 0);
         CHECK(os.peak <= 4 << 20);

@@ -19,8 +19,9 @@ void ms__asr_config_defaults(struct ms__asr_config *c)
         .max_cached_grammars = 64,
         .tuning =
             {
-                .garbage_prob = 0.05,
+                .garbage_prob = 0.063,
                 .refine = 1,
+                .snr_ref_db = 30,
                 .wrap = false,
                 .level_dbfs = 0,
                 .preroll_ms = 200,
