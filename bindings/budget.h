@@ -63,9 +63,9 @@
 #include <stdint.h>
 
 /* Defaults (docs/budgets.md says why). */
-#define MS__BUDGET_INSTRUCTIONS 5000000u /* per slice: ~10-15 ms of plain Lua here */
-#define MS__BUDGET_WALL_MS      50u      /* per slice */
-#define MS__BUDGET_MEMORY_MB    16u      /* per call */
+#define MS__BUDGET_INSTRUCTIONS 2000000u /* per slice: 4-7 ms of plain Lua here */
+#define MS__BUDGET_WALL_MS      30u      /* per slice */
+#define MS__BUDGET_MEMORY_MB    8u       /* per call */
 #define MS__BUDGET_HOOK_PERIOD  1000u    /* instructions between checks */
 
 /* Monotonic nanoseconds; tests pass a fake one. */

@@ -275,7 +275,7 @@ static double stall(lua_State *L, struct ms__alloc *a, const char *src, uint64_t
     double best = 1e9;
     for (int i = 0; i < runs; i++) {
         ms__owner_t o;
-        ms__alloc_owner_new(a, 16u << 20, &o);
+        ms__alloc_owner_new(a, (size_t)MS__BUDGET_MEMORY_MB << 20, &o);
         ms__owner_t prev = ms__alloc_set_owner(a, o);
         lua_State *co = lua_newthread(L);
         int ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -309,7 +309,7 @@ static double stall(lua_State *L, struct ms__alloc *a, const char *src, uint64_t
 
 static void bench_slices(void)
 {
-    static const uint64_t limits[] = {1000000, 5000000, 10000000};
+    static const uint64_t limits[] = {1000000, 2000000, 5000000, 10000000};
     struct ms__alloc *a;
     ms__alloc_new(&a, 0);
     lua_State *L = lua_newstate(ms__alloc_lua, a);
@@ -319,9 +319,11 @@ static void bench_slices(void)
     ms__budget_wrap_env(L, -1);
     lua_pop(L, 1);
     printf("## Slices\n\nTime a spinning script holds the loop before its budget stops it "
-           "(ms, best of %d; wall-time limit off unless stated; memory 16 MB):\n\n",
-           runs);
-    printf("| spin | 1 M instructions | 5 M | 10 M | default (5 M, 50 ms) |\n|---|---|---|---|---|\n");
+           "(ms, best of %d; wall-time limit off unless stated; memory %u MB):\n\n",
+           runs, MS__BUDGET_MEMORY_MB);
+    printf("| spin | 1 M instructions | 2 M | 5 M | 10 M | defaults (%u M, %u ms) |\n"
+           "|---|---|---|---|---|---|\n",
+           MS__BUDGET_INSTRUCTIONS / 1000000, MS__BUDGET_WALL_MS);
     for (size_t s = 0; s < sizeof spins / sizeof *spins; s++) {
         const char *why = NULL;
         printf("| %s |", spins[s][0]);

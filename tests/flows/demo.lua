@@ -103,9 +103,11 @@ test("saying something else is not taken for an option", function(t)
   c:expect_prompt("demo/invalid", { within = 3000 })
   c:expect_prompt("demo/welcome")
   c:expect_prompt_end { complete = true, within = 15000 }
-  c:say("sales")
-  c:expect_prompt("demo/sales", { within = 3000 })
-  t:expect_cdr { digits = "", vars = { menu_choice = "1", menu_spoken = "sales" } }
+  -- (flite's "sales" scores at the threshold through the telephone band: "support" is
+  -- clear; recognition accuracy itself is measured by asr-eval, docs/benchmarks.md)
+  c:say("support")
+  c:expect_prompt("demo/support", { within = 3000 })
+  t:expect_cdr { digits = "", vars = { menu_choice = "2", menu_spoken = "support" } }
 end)
 
 test("the caller hangs up during the welcome", function(t)

@@ -68,9 +68,9 @@ test("out-of-grammar speech is an invalid entry, and the menu comes again", func
   c:expect_speech("Sorry, I did not get that.", { within = 4000 })
   c:expect_speech(GREETING)
   c:expect_prompt_end()
-  c:say("sales")
-  c:expect_speech("Sales.", { within = 2500 })
-  t:expect_cdr { vars = { menu_failures = "1", menu_spoken = "sales" } }
+  c:say("support") -- (flite's lone "sales" is at the threshold: see tests/flows/demo.lua)
+  c:expect_speech("Support.", { within = 2500 })
+  t:expect_cdr { vars = { menu_failures = "1", menu_spoken = "support" } }
 end)
 
 test("a hidden option's word is not understood; shown to the right caller, it is", function(t)

@@ -31,10 +31,10 @@ test("speech menu: out-of-grammar speech is no match, not a guess; the retry wor
   c:expect_speech("Sorry, I did not understand.")
   c:expect_speech(PROMPT)
   c:expect_prompt_end()
-  c:say("sales")
-  c:expect_speech("You said sales.")
+  c:say("support") -- (flite's "sales" is at the threshold: see tests/flows/demo.lua)
+  c:expect_speech("You said support.")
   c:expect_hangup()
-  t:expect_cdr { vars = { reason = "match", speech = "sales", tries = "2" } }
+  t:expect_cdr { vars = { reason = "match", speech = "support", tries = "2" } }
 end)
 
 test("speech menu: silence is a timeout after the prompt, on every try", function(t)
