@@ -337,11 +337,50 @@ static int shielded_create(lua_State *L)
     return 1;
 }
 
-/* t[name] = f with the old t[name] as upvalue, if it is a function. */
+/* string.rep (upvalue 1: the stock one). The stock one loops n times even
+ * when nothing is copied: string.rep("", 1e15) would hold the loop for days. */
+static int safe_rep(lua_State *L)
+{
+    size_t len, seplen = 0;
+    luaL_checklstring(L, 1, &len);
+    luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &seplen);
+    if (len == 0 && seplen == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* table.move (upvalue 1: the stock one): each element moved counts as an
+ * instruction of the slice, charged before the move starts, so that
+ * table.move({}, 1, 1e15, 2) is stopped instead of running for hours. */
+static int safe_move(lua_State *L)
+{
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    struct ctx *c = ctx_of(L);
+    struct ms__budget *b = c ? c->current : NULL;
+    if (b && e >= f) {
+        uint64_t n = (uint64_t)e - (uint64_t)f + 1u;
+        b->slice_insns = n > UINT64_MAX - b->slice_insns ? UINT64_MAX : b->slice_insns + n;
+        if (stop_if_tripped(L))
+            return lua_yield(L, 0);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* t[name] = f with the old t[name] as upvalue, if it is a function and not
+ * f already (libraries are shared by the tables wrapped). */
 static void wrap_field(lua_State *L, int t, const char *name, lua_CFunction f)
 {
     lua_pushstring(L, name);
-    if (lua_rawget(L, t) != LUA_TFUNCTION) {
+    if (lua_rawget(L, t) != LUA_TFUNCTION || lua_tocfunction(L, -1) == f) {
         lua_pop(L, 1);
         return;
     }
@@ -365,10 +404,15 @@ static int wrap_p(lua_State *L)
     wrap_field(L, 1, "setmetatable", safe_setmetatable);
     lua_pushliteral(L, "coroutine");
     if (lua_rawget(L, 1) == LUA_TTABLE) {
-        int co = lua_gettop(L);
-        wrap_field(L, co, "create", shielded_create);
-        wrap_field(L, co, "wrap", shielded_create);
+        wrap_field(L, lua_gettop(L), "create", shielded_create);
+        wrap_field(L, lua_gettop(L), "wrap", shielded_create);
     }
+    lua_pushliteral(L, "string");
+    if (lua_rawget(L, 1) == LUA_TTABLE)
+        wrap_field(L, lua_gettop(L), "rep", safe_rep);
+    lua_pushliteral(L, "table");
+    if (lua_rawget(L, 1) == LUA_TTABLE)
+        wrap_field(L, lua_gettop(L), "move", safe_move);
     return 0;
 }
 

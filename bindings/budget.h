@@ -25,8 +25,10 @@
  * instead of returning a budget error, and never run an xpcall handler for
  * it: stock xpcall would run the handler with hooks off, so a looping handler
  * could not be stopped), setmetatable (refuses __gc: finalizers run with hooks
- * off) and coroutine.create/wrap (a script's coroutine killed by the budget
- * closes its to-be-closed variables at once, with hooks on).
+ * off), coroutine.create/wrap (a script's coroutine killed by the budget
+ * closes its to-be-closed variables at once, with hooks on), string.rep (an
+ * empty result returns at once) and table.move (elements moved count as
+ * instructions of the slice).
  *
  * Ownership: struct ms__budget is embedded in its owner (the runtime's
  * per-call script struct); the only other reference is the state's "current
@@ -49,9 +51,12 @@
  *   if (ms__budget_cleanup(b)) lua_resetthread(co);  ms__budget_end(b);
  *
  * Not covered by the hook (it runs between VM instructions only): a single
- * long C call (a backtracking string pattern, string.rep("", 1e15),
- * table.move over a huge range) runs to its end; the wall-time check then
- * trips at the next instruction. Memory that C functions allocate
+ * long C call runs to its end, and the wall-time check trips at the next
+ * instruction. Most are bounded by the memory budget (string.rep,
+ * table.concat) or call Lua functions that are counted (sort comparators,
+ * metamethods); string.rep("") and table.move are guarded as said above; a
+ * backtracking string pattern is not: ("a"):rep(400):find(".-.-.-b") takes
+ * seconds in one C call (docs/budgets.md). Memory that C functions allocate
  * (string.rep, table.concat, buffers) is counted by the allocator. */
 #ifndef MS_BUDGET_H
 #define MS_BUDGET_H
@@ -113,8 +118,9 @@ struct ms__budget_counters {
  * error values. Returns 0 (also if already done) or MS_ENOMEM. */
 int ms__budget_open(lua_State *L);
 
-/* Replaces pcall, xpcall and setmetatable in the table at idx, and create and
- * wrap in its `coroutine` table (in place), as the header comment says. Pass
+/* Replaces pcall, xpcall and setmetatable in the table at idx, and in place
+ * coroutine.create/wrap, string.rep and table.move of its library tables, as
+ * the header comment says. Pass
  * the global table before anything copies those functions (the sandbox copies
  * them from _G). Otherwise the replacements behave as the stock functions
  * (pcall/xpcall can be yielded across). Wrapping twice is a no-op. Returns 0,

@@ -173,6 +173,12 @@ static void make_trust(struct ms_runtime *rt, const struct ms_runtime_config *cf
     rt->trust_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
 }
 
+static int on_panic(lua_State *L)
+{
+    ms_err(NULL, "Lua panic: %s", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
+    return 0; /* abort() follows */
+}
+
 int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg)
 {
     struct ms_runtime *rt = calloc(1, sizeof *rt);
@@ -186,11 +192,32 @@ int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg)
     rt->nsound_dirs = rt->sound_dirs ? cfg->nsound_dirs : 0;
     rt->error_prompt = cfg->error_prompt ? strdup(cfg->error_prompt) : NULL;
     rt->error_transfer = cfg->error_transfer ? strdup(cfg->error_transfer) : NULL;
-    rt->L = luaL_newstate();
+    ms__budget_limits_default(&rt->limits);
+    if (cfg->budget_instructions >= 0)
+        rt->limits.instructions = (uint64_t)cfg->budget_instructions;
+    if (cfg->budget_wall_ms >= 0)
+        rt->limits.wall_ns = (uint64_t)cfg->budget_wall_ms * 1000000u;
+    int mem = cfg->budget_memory_mb >= 0 ? cfg->budget_memory_mb : (int)MS__BUDGET_MEMORY_MB;
+    rt->memory_limit = (size_t)mem << 20;
+    size_t total = (size_t)(cfg->budget_total_mb >= 0 ? cfg->budget_total_mb : 1024) << 20;
+    if (ms__alloc_new(&rt->alloc, total) < 0) {
+        free(rt);
+        return MS_ENOMEM;
+    }
+    rt->L = lua_newstate(ms__alloc_lua, rt->alloc);
+    if (rt->L)
+        lua_atpanic(rt->L, on_panic);
     int rc = MS_ENOMEM;
     if (!rt->scripts_dir || !rt->entry || !rt->L || (cfg->prompts_dir && !rt->prompts_dir))
         goto fail;
     luaL_openlibs(rt->L);
+    if (ms__budget_open(rt->L) < 0)
+        goto fail;
+    lua_pushglobaltable(rt->L);
+    rc = ms__budget_wrap_env(rt->L, -1); /* before the sandbox copies pcall & co. */
+    lua_pop(rt->L, 1);
+    if (rc < 0)
+        goto fail;
     ms__lua_clock_os(rt->L, rt->loop); /* built-in modules and the sandbox: the loop's time */
     register_preloads(rt->L);
     set_package_path(rt->L, rt->scripts_dir);
@@ -212,6 +239,7 @@ int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg)
 fail:
     if (rt->L)
         lua_close(rt->L);
+    ms__alloc_free(rt->alloc);
     free(rt->scripts_dir);
     free(rt->entry);
     free(rt->prompts_dir);
@@ -230,6 +258,7 @@ void ms_runtime_free(struct ms_runtime *rt)
     ms__runtime_reload_free(rt);
     ms__gen_unref(rt->current);
     lua_close(rt->L);
+    ms__alloc_free(rt->alloc);
     free(rt->scripts_dir);
     free(rt->entry);
     free(rt->prompts_dir);
@@ -316,6 +345,11 @@ void ms_runtime_status(struct ms_runtime *rt, struct ms_runtime_status *out)
         .lua_kb = (size_t)lua_gc(rt->L, LUA_GCCOUNT, 0),
         .error_files = rt->nerrors,
     };
+    struct ms__budget_counters bc;
+    ms__budget_counters(rt->L, &bc);
+    out->stopped_instructions = (unsigned long)bc.instructions;
+    out->stopped_wall = (unsigned long)bc.wall;
+    out->stopped_memory = (unsigned long)bc.memory;
 }
 
 const char *ms_runtime_error_count(const struct ms_runtime *rt, size_t i, unsigned long *count)

@@ -36,6 +36,9 @@ struct ms_runtime_config {
     size_t ntrust;
     /* after a script error: transfer there (once), else play the prompt, then hang up */
     const char *error_prompt, *error_transfer;
+    /* budgets (docs/budgets.md); < 0: the default (a zeroed config gets unlimited
+       budgets: set them to -1), 0: unlimited */
+    int budget_instructions, budget_wall_ms, budget_memory_mb, budget_total_mb;
 };
 
 int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg);
@@ -68,6 +71,7 @@ struct ms_runtime_status {
     const char *error; /* the last refused reload (file:line: message); NULL after a good one */
     size_t lua_kb;     /* memory of the lua_State */
     size_t error_files; /* script errors per file: see ms_runtime_error_count */
+    unsigned long stopped_instructions, stopped_wall, stopped_memory; /* budgets hit */
 };
 /* The i-th file with script errors (i < status.error_files) and its count. */
 const char *ms_runtime_error_count(const struct ms_runtime *rt, size_t i, unsigned long *count);

@@ -2,6 +2,7 @@
 #ifndef MS_RUNTIME_INTERNAL_H
 #define MS_RUNTIME_INTERNAL_H
 
+#include "budget.h"
 #include "gen.h"
 #include "script.h"
 
@@ -15,6 +16,9 @@ struct ms__watch;
 
 struct ms_runtime {
     lua_State *L;
+    struct ms__alloc *alloc; /* accounts the state's memory per call (lua_alloc.h) */
+    struct ms__budget_limits limits; /* per slice of every call's coroutine (budget.h) */
+    size_t memory_limit;             /* per call */
     struct ms_loop *loop;
     char *scripts_dir, *entry, *prompts_dir;
     char **sound_dirs; /* copies: the sounds a generation knows of */

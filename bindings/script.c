@@ -91,7 +91,9 @@ bool ms__script_transfer(struct ms_script *s)
 
 static void drop_coroutine(struct ms_script *s)
 {
-    lua_resetthread(s->co); /* closes pending to-be-closed variables */
+    if (ms__budget_cleanup(&s->budget))
+        lua_resetthread(s->co); /* closes pending to-be-closed variables */
+    ms__budget_end(&s->budget);
     *slot_of(s->co) = NULL;
     luaL_unref(s->rt->L, LUA_REGISTRYINDEX, s->co_ref);
     s->co = NULL;
@@ -122,6 +124,8 @@ void ms__script_end(struct ms_script *s, bool failed)
     if (s->done_cb)
         s->done_cb(s->done_ud, call);
     ms__gen_unref(s->gen);
+    if (s->owner)
+        ms__alloc_owner_end(s->rt->alloc, s->owner);
     free(s->transfer_to);
     ms_call_unref(call);
     free(s);
@@ -131,7 +135,21 @@ void ms__script_resume(struct ms_script *s, int nargs)
 {
     int nres = 0;
     s->waiting = false;
+    ms__budget_resume(&s->budget);
     int status = lua_resume(s->co, s->rt->L, nargs, &nres);
+    ms__budget_pause(&s->budget);
+    const char *why = ms__budget_tripped(&s->budget);
+    if (why) { /* stopped: suspended (LUA_YIELD, not waiting) or the budget error */
+        struct ms__budget_stats st;
+        ms__budget_stats(&s->budget, &st);
+        ms_warn(ms_call_id(s->call), "script stopped: %s budget exceeded at %s (slice %.1f ms)",
+                why, ms__budget_where(&s->budget), (double)st.max_slice_ns / 1e6);
+        if (status == LUA_YIELD || status == LUA_OK)
+            lua_pop(s->co, nres);
+        lua_pushfstring(s->co, "EBUDGET: %s budget exceeded", why);
+        finish(s, LUA_ERRRUN);
+        return;
+    }
     if (status == LUA_YIELD && s->waiting) {
         lua_pop(s->co, nres);
         return;
@@ -167,9 +185,17 @@ static int push_entry(struct ms_script *s)
 static int start_coroutine(struct ms_script *s)
 {
     struct ms_runtime *rt = s->rt;
+    if (!s->owner && ms__alloc_owner_new(rt->alloc, rt->memory_limit, &s->owner) < 0)
+        return MS_ENOMEM;
+    ms__owner_t prev = ms__alloc_set_owner(rt->alloc, s->owner); /* the call pays for its thread */
     s->co = lua_newthread(rt->L);
     s->co_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
     int rc = push_entry(s);
+    ms__alloc_set_owner(rt->alloc, prev);
+    if (rc == 0) {
+        ms__budget_arm(s->co, &s->budget, &rt->limits);
+        ms__budget_attach_owner(&s->budget, rt->alloc, s->owner);
+    }
     if (rc < 0) {
         luaL_unref(rt->L, LUA_REGISTRYINDEX, s->co_ref);
         s->co = NULL;

@@ -12,6 +12,8 @@
 #include "moonswitch/loop.h"
 #include "runtime.h"
 
+#include "budget.h"
+
 #include <lua.h>
 #include <stdbool.h>
 
@@ -26,6 +28,8 @@ struct ms_script {
     bool fell_back;       /* sent to the error fallback destination already */
     lua_State *co;
     int co_ref;
+    struct ms__budget budget; /* armed on each coroutine (budget.h) */
+    ms__owner_t owner;        /* its memory, across transfers */
     bool waiting; /* yielded by a primitive, which will resume it */
     int start_nargs;
     struct ms_deferred start;

@@ -129,6 +129,8 @@ static int defaults(struct ms_config *cfg)
     cfg->language = strdup("en");
     cfg->tts_memory_bytes = 32u << 20;
     cfg->scripts_watch = true;
+    cfg->budget.instructions = cfg->budget.wall_ms = -1; /* -1: the defaults of budget.h */
+    cfg->budget.memory_mb = cfg->budget.total_mb = -1;
     cfg->error_prompt = strdup("demo/error");
     cfg->asr.enabled = true;
     cfg->asr.pool = 8;
@@ -397,9 +399,25 @@ static void read_on_error(struct reader *r)
     lua_pop(r->L, 1);
 }
 
+static void read_budget(struct reader *r)
+{
+    static const char *const keys[] = {"instructions", "wall_ms", "memory_mb", "total_mb", NULL};
+    if (enter(r, "budget") != 1)
+        return;
+    check_keys(r, "scripts.budget.", keys);
+    /* 0: unlimited */
+    get_int(r, "scripts.budget.instructions", "instructions", 0, 2000000000,
+            &r->cfg->budget.instructions);
+    get_int(r, "scripts.budget.wall_ms", "wall_ms", 0, 60000, &r->cfg->budget.wall_ms);
+    get_int(r, "scripts.budget.memory_mb", "memory_mb", 0, 65536, &r->cfg->budget.memory_mb);
+    get_int(r, "scripts.budget.total_mb", "total_mb", 0, 1048576, &r->cfg->budget.total_mb);
+    lua_pop(r->L, 1);
+}
+
 static int read_scripts(struct reader *r)
 {
-    static const char *const keys[] = {"dir", "entry", "watch", "trust", "on_error", NULL};
+    static const char *const keys[] = {"dir",      "entry",  "watch", "trust",
+                                       "on_error", "budget", NULL};
     if (enter(r, "scripts") != 1)
         return 0;
     check_keys(r, "scripts.", keys);
@@ -413,6 +431,7 @@ static int read_scripts(struct reader *r)
     lua_pop(r->L, 1);
     read_trust(r);
     read_on_error(r);
+    read_budget(r);
     lua_pop(r->L, 1);
     return 0;
 }

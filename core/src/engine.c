@@ -186,6 +186,10 @@ int ms__engine_open(struct ms__engine **out, const struct ms_config *cfg, struct
         .ntrust = cfg->ntrust,
         .error_prompt = cfg->error_prompt,
         .error_transfer = cfg->error_transfer,
+        .budget_instructions = cfg->budget.instructions,
+        .budget_wall_ms = cfg->budget.wall_ms,
+        .budget_memory_mb = cfg->budget.memory_mb,
+        .budget_total_mb = cfg->budget.total_mb,
     };
     if ((rc = ms_runtime_new(&e->rt, &rc_cfg)) < 0)
         goto fail;

@@ -27,6 +27,7 @@
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$BENCH_DIR/../wire/lib.sh"
+# shellcheck disable=SC2034 # lib.sh's messages use it
 TEST_NAME=spin
 
 CALLS=100 WIN_S=20 EVERY=2 EXT=3000 BUILD=""
@@ -172,7 +173,8 @@ run() {
         stops=$(grep -i "budget" "$MS_LOG" | grep -i "instructions\|wall time\|memory" |
             awk '{ print $4 }' | sort -u | wc -l)
         cdr_spin=$(sql "SELECT count(*) FROM cdr WHERE destination = '$EXT'")
-        [ "${sok:-0}" = "$SPINS" ] && [ "${stops:-0}" -ge "$SPINS" ] || PASS=0
+        [ "${sok:-0}" = "$SPINS" ] && [ "${sfailed:-1}" = 0 ] && [ "${stops:-0}" -ge "$SPINS" ] ||
+            PASS=0
     fi
     [ "${failed:-1}" = 0 ] || PASS=0
     set -- $rtp

@@ -186,7 +186,8 @@ static void bench_alloc(void)
     ms__alloc_free(a);
 
     printf("Lua workloads, seconds (best of %d):\n\n", runs);
-    printf("| workload | luaL_newstate | ms__alloc (owner, limit) | overhead |\n|---|---|---|---|\n");
+    printf(
+        "| workload | luaL_newstate | ms__alloc (owner, limit) | overhead |\n|---|---|---|---|\n");
     for (size_t w = 0; w < NWORK; w++) {
         lua_State *L1 = lua_newstate(plain_alloc, NULL);
         luaL_openlibs(L1);
@@ -226,8 +227,10 @@ static void bench_alloc(void)
 static void bench_hook(void)
 {
     static const struct hook_mode modes[] = {
-        {"no hook", 0, false},          {"empty hook, period 1000", 1000, false},
-        {"budget, period 100", 100, true}, {"budget, period 1000", 1000, true},
+        {"no hook", 0, false},
+        {"empty hook, period 1000", 1000, false},
+        {"budget, period 100", 100, true},
+        {"budget, period 1000", 1000, true},
         {"budget, period 10000", 10000, true},
     };
     printf("## Count hook\n\nLua workloads, seconds (best of %d), slowdown against no hook:\n\n",

@@ -99,7 +99,7 @@ static void test_alloc_limit(void)
     CHECK(p != NULL);
     CHECK(A(a, 600) == NULL); /* 600 + 600 + 2H > 1000 */
     CHECK(ms__alloc_over(a, o));
-    F(a, p, 600); /* what the emergency collection does */
+    F(a, p, 600);        /* what the emergency collection does */
     void *q = A(a, 600); /* the identical retry */
     CHECK(q != NULL);
     CHECK(!ms__alloc_over(a, o));
@@ -181,8 +181,8 @@ static void test_alloc_ended_owner(void)
     CHECK_EQ_INT(owner_bytes(a, MS__ALLOC_RUNTIME), 300 + 2 * H);
     CHECK_EQ_INT(ms__alloc_owner_new(a, 0, &o2), 0);
     CHECK((o2 & 0xffffffffu) == (o1 & 0xffffffffu)); /* same slot */
-    CHECK(o2 != o1);                                  /* new generation */
-    CHECK_EQ_INT(owner_bytes(a, o1), (size_t)-1);     /* stale */
+    CHECK(o2 != o1);                                 /* new generation */
+    CHECK_EQ_INT(owner_bytes(a, o1), (size_t)-1);    /* stale */
     ms__alloc_set_owner(a, o2);
     void *mine = A(a, 50);
     F(a, keep, 200); /* the ended owner's block: credited to the runtime */
@@ -498,14 +498,15 @@ static void test_xpcall(void)
     CHECK_EQ_INT(get_int(&e, "handled"), 2);
     /* ordinary use still works: results, handler, yields across xpcall */
     struct run r;
-    CHECK_EQ_INT(run_start(&e, &r,
-                           "local ok, v = xpcall(function(a) pause() return a * 2 end, print, 21) "
-                           "r1 = ok and v "
-                           "local ok2, m = xpcall(error, function(m) return 'handled ' .. m end, 'e') "
-                           "r2 = (not ok2) and m "
-                           "local ok3, m3 = pcall(error, 'plain') r3 = m3",
-                           0),
-                 0);
+    CHECK_EQ_INT(
+        run_start(&e, &r,
+                  "local ok, v = xpcall(function(a) pause() return a * 2 end, print, 21) "
+                  "r1 = ok and v "
+                  "local ok2, m = xpcall(error, function(m) return 'handled ' .. m end, 'e') "
+                  "r2 = (not ok2) and m "
+                  "local ok3, m3 = pcall(error, 'plain') r3 = m3",
+                  0),
+        0);
     CHECK_EQ_INT(run_slice(&e, &r, 0), LUA_YIELD);
     CHECK_EQ_INT(run_slice(&e, &r, 0), LUA_OK);
     CHECK(ms__budget_tripped(&r.b) == NULL);
@@ -528,23 +529,25 @@ static void test_not_yieldable(void)
     struct env e;
     CHECK_EQ_INT(env_open(&e, 0, true), 0);
     struct run r;
-    CHECK_EQ_INT(run_start(&e, &r,
-                           "local c <close> = setmetatable({}, {__close = function() closed = 1 end})\n"
-                           "table.sort({3, 2, 1}, function(a, b) while true do end end)",
-                           0),
-                 0);
+    CHECK_EQ_INT(
+        run_start(&e, &r,
+                  "local c <close> = setmetatable({}, {__close = function() closed = 1 end})\n"
+                  "table.sort({3, 2, 1}, function(a, b) while true do end end)",
+                  0),
+        0);
     CHECK_EQ_INT(run_slice(&e, &r, 0), LUA_ERRRUN);
     CHECK_EQ_STR(ms__budget_error_reason(r.co, -1), "instructions");
     CHECK_EQ_STR(ms__budget_tripped(&r.b), "instructions");
     CHECK(!run_finish(&e, &r)); /* not closed */
     CHECK_EQ_INT(get_int(&e, "closed"), 0);
 
-    CHECK_EQ_INT(run_start(&e, &r,
-                           "local c <close> = setmetatable({}, {__close = function() closed = 2 end})\n"
-                           "pcall(table.sort, {3, 2, 1}, function(a, b) while true do end end)\n"
-                           "after = 1",
-                           0),
-                 0);
+    CHECK_EQ_INT(
+        run_start(&e, &r,
+                  "local c <close> = setmetatable({}, {__close = function() closed = 2 end})\n"
+                  "pcall(table.sort, {3, 2, 1}, function(a, b) while true do end end)\n"
+                  "after = 1",
+                  0),
+        0);
     CHECK_EQ_INT(run_slice(&e, &r, 0), LUA_YIELD);
     CHECK_EQ_STR(ms__budget_tripped(&r.b), "instructions");
     CHECK(run_finish(&e, &r));
@@ -586,14 +589,15 @@ static void test_nested_coroutines(void)
     CHECK_EQ_INT(get_int(&e, "inner"), 0);
     /* yields inside a wrapped coroutine still work */
     struct run r;
-    CHECK_EQ_INT(run_start(&e, &r,
-                           "local gen = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) "
-                           "return b * 2 end)\n"
-                           "y1 = gen(1) y2 = gen(10)\n"
-                           "local co = coroutine.create(function() error('inner boom') end)\n"
-                           "local ok, m = coroutine.resume(co) y3 = m",
-                           0),
-                 0);
+    CHECK_EQ_INT(
+        run_start(&e, &r,
+                  "local gen = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) "
+                  "return b * 2 end)\n"
+                  "y1 = gen(1) y2 = gen(10)\n"
+                  "local co = coroutine.create(function() error('inner boom') end)\n"
+                  "local ok, m = coroutine.resume(co) y3 = m",
+                  0),
+        0);
     lua_State *child = lua_newthread(r.co); /* the hook is inherited */
     CHECK(lua_gethook(child) == lua_gethook(r.co) && lua_gethook(child) != NULL);
     lua_pop(r.co, 1);
@@ -660,9 +664,9 @@ static void test_wall_time(void)
     CHECK_EQ_INT(st.max_slice_ns, 60000000);
     run_finish(&e, &r);
     /* a slow call inside pcall: stopped at the next check */
-    CHECK_EQ_INT(run_start(&e, &r,
-                           "local ok = pcall(slow, 80) for i = 1, 10000 do m = i end after = 1", 0),
-                 0);
+    CHECK_EQ_INT(
+        run_start(&e, &r, "local ok = pcall(slow, 80) for i = 1, 10000 do m = i end after = 1", 0),
+        0);
     CHECK_EQ_INT(run_slice(&e, &r, 0), LUA_YIELD);
     CHECK_EQ_STR(ms__budget_tripped(&r.b), "wall time");
     CHECK(get_int(&e, "m") <= 1000);
@@ -717,9 +721,9 @@ static void test_memory(void)
         e.lim.instructions = 0; /* memory alone */
         e.lim.wall_ns = 0;
         struct run other, r;
-        CHECK_EQ_INT(run_start(&e, &other, "keep = {} for i = 1, 1000 do keep[i] = i end pause()",
-                               1 << 20),
-                     0);
+        CHECK_EQ_INT(
+            run_start(&e, &other, "keep = {} for i = 1, 1000 do keep[i] = i end pause()", 1 << 20),
+            0);
         CHECK_EQ_INT(run_slice(&e, &other, 0), LUA_YIELD);
         size_t other_bytes = owner_bytes(e.a, other.owner);
         CHECK(other_bytes > 16000);
@@ -791,6 +795,43 @@ static void test_memory_cap(void)
     CHECK_EQ_INT(env_close(&e), 0);
 }
 
+/* Long C calls the wrapped library guards: string.rep of nothing returns at
+ * once; table.move over a huge range is counted as instructions. */
+static void test_long_c_calls(void)
+{
+    struct env e;
+    CHECK_EQ_INT(env_open(&e, 0, true), 0);
+    struct run r;
+    CHECK_EQ_INT(run_start(&e, &r,
+                           "r1 = string.rep('', 1e15) .. ('x'):rep(3) .. ('ab'):rep(2, ',')\n"
+                           "r2 = #string.rep('', 1e15, '')\n"
+                           "local t = table.move({1, 2, 3}, 1, 3, 2) r3 = #t\n"
+                           "local ok, m = pcall(string.rep) r4 = not ok",
+                           0),
+                 0);
+    CHECK_EQ_INT(run_slice(&e, &r, 0), LUA_OK);
+    CHECK(ms__budget_tripped(&r.b) == NULL);
+    run_finish(&e, &r);
+    lua_getglobal(e.L, "r1");
+    CHECK_EQ_STR(lua_tostring(e.L, -1), "xxxab,ab");
+    lua_pop(e.L, 1);
+    CHECK_EQ_INT(get_int(&e, "r2"), 0);
+    CHECK_EQ_INT(get_int(&e, "r3"), 4);
+    lua_getglobal(e.L, "r4");
+    CHECK(lua_toboolean(e.L, -1));
+    lua_pop(e.L, 1);
+    int status;
+    bool closed;
+    CHECK_EQ_STR(stop_reason(&e, "table.move({}, 1, 1e15, 2) after = 1", &status, &closed),
+                 "instructions");
+    CHECK_EQ_INT(status, LUA_YIELD);
+    CHECK_EQ_INT(get_int(&e, "after"), 0);
+    CHECK_EQ_STR(
+        stop_reason(&e, "pcall(table.move, {}, 1, math.maxinteger, 2) after = 1", &status, &closed),
+        "instructions");
+    CHECK_EQ_INT(env_close(&e), 0);
+}
+
 static void test_setmetatable_gc(void)
 {
     struct env e;
@@ -848,6 +889,7 @@ static void test_error_value(void)
 static void test_api_misuse(void)
 {
     lua_State *L = luaL_newstate();
+    luaL_openlibs(L);
     struct ms__budget b;
     CHECK_EQ_INT(ms__budget_arm(L, &b, NULL), MS_EINVAL); /* not opened */
     lua_pushglobaltable(L);
@@ -859,7 +901,22 @@ static void test_api_misuse(void)
     lua_pop(L, 1);
     CHECK_EQ_INT(ms__budget_wrap_env(L, -1), 0);
     CHECK_EQ_INT(ms__budget_wrap_env(L, -1), 0); /* twice */
-    lua_pop(L, 1);
+    lua_getglobal(L, "coroutine");
+    lua_getfield(L, -1, "create");
+    lua_CFunction create = lua_tocfunction(L, -1);
+    lua_pop(L, 2);
+    /* a sandbox env sharing the libraries: they are not wrapped again */
+    CHECK_EQ_INT(luaL_dostring(L, "return { coroutine = coroutine, string = string, table = table, "
+                                  "setmetatable = setmetatable }"),
+                 LUA_OK);
+    CHECK_EQ_INT(ms__budget_wrap_env(L, -1), 0);
+    lua_getfield(L, -1, "pcall");
+    CHECK(lua_iscfunction(L, -1));
+    lua_pop(L, 2);
+    lua_getglobal(L, "coroutine");
+    lua_getfield(L, -1, "create");
+    CHECK(lua_tocfunction(L, -1) == create);
+    lua_pop(L, 3);
     CHECK_EQ_INT(lua_gettop(L), 0);
     lua_State *co = lua_newthread(L);
     CHECK_EQ_INT(ms__budget_arm(co, &b, NULL), 0);
@@ -871,7 +928,7 @@ static void test_api_misuse(void)
     CHECK_EQ_STR(ms__budget_where(&b), "?");
     ms__budget_end(&b);
     CHECK(lua_gethook(co) == NULL);
-    ms__budget_end(&b); /* twice */
+    ms__budget_end(&b);    /* twice */
     ms__budget_resume(&b); /* ended: nothing */
     CHECK(ms__budget_cleanup(&b));
     lua_close(L);
@@ -897,6 +954,7 @@ int main(void)
     RUN(test_memory);
     RUN(test_memory_churn);
     RUN(test_memory_cap);
+    RUN(test_long_c_calls);
     RUN(test_setmetatable_gc);
     RUN(test_error_value);
     RUN(test_api_misuse);

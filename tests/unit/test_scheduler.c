@@ -36,7 +36,9 @@ static int setup(const char *dialplan)
     write_file(scripts, "dialplan.lua", dialplan);
     fixture_write_wav(&fx, "hello", 400);
     fixture_preload(&fx, "hello");
-    struct ms_runtime_config c = {.scripts_dir = scripts, .entry = "dialplan.lua", .loop = fx.loop};
+    struct ms_runtime_config c = {.scripts_dir = scripts, .entry = "dialplan.lua", .loop = fx.loop,
+                                  .budget_instructions = -1, .budget_wall_ms = -1,
+                                  .budget_memory_mb = -1, .budget_total_mb = -1};
     done_count = 0;
     int rc = ms_runtime_new(&rt, &c);
     if (rc == 0)

@@ -31,6 +31,9 @@ struct ms_config {
     char *trust[MS_MAX_TRUST];         /* scripts.trust: what the sandbox grants */
     size_t ntrust;
     char *error_prompt, *error_transfer; /* scripts.on_error.prompt / .transfer */
+    struct { /* scripts.budget (docs/budgets.md) */
+        int instructions, wall_ms, memory_mb, total_mb;
+    } budget;
     char *sound_dirs[MS_MAX_SOUND_DIRS];
     size_t nsound_dirs;
     char *db_path;

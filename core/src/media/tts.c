@@ -95,13 +95,15 @@ static void job_table_remove(struct ms__tts *t, struct ms__tts_job *job)
     job->hnext = NULL;
 }
 
-static void stream_seg_ready(struct ms__tts_stream *s)
+/* A sentence's job is over: ask for the next ones, unless it failed (the
+ * stream stops there). */
+static void stream_seg_ready(struct ms__tts_stream *s, const struct ms__tts_seg *seg)
 {
     s->ready++;
-    if (--s->pending == 0 && s->held) {
-        s->held = false;
-        ms_loop_release(s->tts->loop);
-    }
+    s->pending--;
+    if (seg->status < 0)
+        s->asked = s->nseg;
+    ms__tts_stream_advance(s); /* a failure is the stream's, read at that sentence */
 }
 
 static void count_result(struct ms__tts *t, const struct ms__tts_job *job, bool abandoned)
@@ -147,7 +149,7 @@ void ms__tts_job_done(struct ms__tts *t, struct ms__tts_job *job)
         } else {
             seg->status = status < 0 ? status : MS_ECANCELED;
         }
-        stream_seg_ready(seg->stream);
+        stream_seg_ready(seg->stream, seg);
     }
     ms__tts_audio_release(audio);
     free(job);
@@ -204,6 +206,7 @@ static void stream_detach(struct ms__tts *t, struct ms__tts_stream *s)
         ms__tts_audio_release(s->seg[i].audio);
         s->seg[i].audio = NULL;
     }
+    s->pending = 0;
     if (s->held)
         ms_loop_release(t->loop);
     s->held = false;

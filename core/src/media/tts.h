@@ -18,9 +18,14 @@
  * Synthesis. The text is split into sentences, and long sentences into
  * segments whose bound starts small (the first segment's synthesis time is
  * the first-audio latency) and doubles with each (media/tts_split.h); the
- * rest of this file says "sentence" for both. Each
- * sentence is looked up in memory at speak() time; a miss becomes a job for
- * the worker threads, which read DIR/<voice>/<hash>.wav if it exists and
+ * rest of this file says "sentence" for both. A stream asks for its
+ * sentences in order, one job at a time: at speak() time the sentences found
+ * in memory are ready at once, up to the first miss, which becomes a job;
+ * when that job's audio is complete the stream goes on the same way. So a
+ * stream has at most one sentence being synthesised: a long text never takes
+ * every thread (a new call's first sentence finds one free) nor competes for
+ * the CPU with its own first sentence, and a barge-in wastes little. A job
+ * is done by the worker threads, which read DIR/<voice>/<hash>.wav if it exists and
  * otherwise synthesise with flite, resample to the call rate with speexdsp
  * (kal at 8 kHz is used as is) and write the file (temp name + rename).
  * Synthesis streams: flite's chunks are resampled as they come into a buffer
@@ -42,11 +47,12 @@
  * kal); more threads than cores add no throughput and delay every job
  * running at once, which is why the default stops at the CPU count.
  *
- * Virtual clock: while any sentence of a stream is still being produced the
- * stream holds the loop (ms_loop_hold), so a virtual clock does not move
- * until the whole text is ready and a flow test hears it without gaps,
- * deterministically. Released when the last sentence arrives, on close, or
- * on ms__tts_free. The caller must not hold for TTS itself.
+ * Virtual clock: while a sentence of a stream is being produced or is still
+ * to be asked for, the stream holds the loop (ms_loop_hold), so a virtual
+ * clock does not move until the whole text is ready (not only the sentence
+ * playing) and a flow test hears it without gaps, deterministically.
+ * Released when the last sentence arrives or one fails, on close, or on
+ * ms__tts_free. The caller must not hold for TTS itself.
  */
 #ifndef MS_MEDIA_TTS_H
 #define MS_MEDIA_TTS_H
@@ -83,9 +89,9 @@ int ms__tts_new(struct ms__tts **out, struct ms_loop *loop, const struct ms__tts
 void ms__tts_free(struct ms__tts *t);
 
 /* voice: "kal" (also NULL or ""), "kal16", "slt", "rms", "awb". rate: the
- * call's, 8000..48000. Never blocks: sentences already in memory are ready at
- * once, the others are queued. 0 and *out; MS_EINVAL (unknown voice, bad
- * rate, NULL text or nothing speakable in it), MS_EMSGSIZE (text longer than
+ * call's, 8000..48000. Never blocks: the sentences already in memory up to
+ * the first that is not are ready at once, that one is queued. 0 and *out; MS_EINVAL (unknown
+ * voice, bad rate, NULL text or nothing speakable in it), MS_EMSGSIZE (text longer than
  * MS__TTS_TEXT_MAX), MS_ENOMEM. */
 int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int rate,
                   struct ms__tts_stream **out);

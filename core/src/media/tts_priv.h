@@ -52,22 +52,29 @@ struct ms__tts_job {
 /* One sentence of a stream. */
 struct ms__tts_seg {
     struct ms__tts_stream *stream;
+    char *text;                        /* until the stream is closed */
     struct ms__tts_job *job;           /* while waiting */
     struct ms__tts_seg *wprev, *wnext; /* in job->waiters */
     struct ms__tts_audio *audio;       /* once ready, until played */
     int status;                        /* < 0: failed */
 };
 
+/* Sentences are requested in order, one job at a time: seg[0..asked) have
+ * been looked up (in memory, or waiting for a job, or failed); the next one
+ * is looked up when the one waiting is ready. */
 struct ms__tts_stream {
     struct ms__tts *tts;                /* NULL once detached by ms__tts_free */
     struct ms__tts_stream *prev, *next; /* tts->streams */
-    size_t nseg, cur;                   /* sentences; the one being read */
-    size_t pos;                         /* samples of seg[cur] read */
-    size_t pending;                     /* sentences waiting for a job */
-    size_t ready;                       /* sentences whose audio arrived */
-    uint64_t played;                    /* samples read */
-    int status;                         /* < 0: failed or cancelled */
-    bool held;                          /* holds the loop's virtual clock */
+    const struct ms__flite_voice *voice;
+    int rate;
+    size_t nseg, cur; /* sentences; the one being read */
+    size_t pos;       /* samples of seg[cur] read */
+    size_t asked;     /* sentences looked up so far */
+    size_t pending;   /* sentences waiting for a job: 0 or 1 */
+    size_t ready;     /* sentences whose audio arrived */
+    uint64_t played;  /* samples read */
+    int status;       /* < 0: failed or cancelled */
+    bool held;        /* holds the loop's virtual clock */
     struct ms__tts_seg seg[];
 };
 
@@ -101,6 +108,11 @@ void ms__tts_worker_gone(struct ms__tts *t);                       /* after join
 /* Unlinks a waiting sentence; drops the job from the queue if nobody else
  * waits for it. */
 void ms__tts_seg_unwait(struct ms__tts *t, struct ms__tts_seg *seg);
+
+/* tts_stream.c: looks up the stream's next sentences until one has to wait
+ * for a job (or all are in hand, or one failed: its status is set), then
+ * holds or releases the virtual clock. 0 or MS_ENOMEM. */
+int ms__tts_stream_advance(struct ms__tts_stream *s);
 
 /* tts_produce.c, on a worker thread: the job's audio from the disk cache, or
  * synthesised (streaming into job->pcm) and written to the disk cache. */

@@ -54,28 +54,69 @@ static void seg_wait(struct ms__tts_seg *seg, struct ms__tts_job *job)
 }
 
 /* Sentence i of s: from memory, or waiting for a (shared) job. */
-static int seg_start(struct ms__tts *t, struct ms__tts_stream *s, size_t i,
-                     const struct ms__flite_voice *voice, int rate, const char *text)
+static int seg_start(struct ms__tts *t, struct ms__tts_stream *s, size_t i)
 {
     struct ms__tts_seg *seg = &s->seg[i];
-    seg->stream = s;
-    uint64_t hash = ms__tts_key_hash(voice, rate, text);
+    uint64_t hash = ms__tts_key_hash(s->voice, s->rate, seg->text);
     t->stats.sentences++;
-    seg->audio = ms__tts_cache_get(t->cache, voice, rate, text, hash);
+    seg->audio = ms__tts_cache_get(t->cache, s->voice, s->rate, seg->text, hash);
     if (seg->audio) {
         s->ready++;
         t->stats.memory_hits++;
         return 0;
     }
-    struct ms__tts_job *job = job_find(t, voice, rate, text, hash);
+    struct ms__tts_job *job = job_find(t, s->voice, s->rate, seg->text, hash);
     if (job) {
         t->stats.joined++;
         ms__tts_worker_bump(t, job, i);
-    } else if (!(job = job_new(t, voice, rate, text, hash, i))) {
+    } else if (!(job = job_new(t, s->voice, s->rate, seg->text, hash, i))) {
         return MS_ENOMEM;
     }
     seg_wait(seg, job);
     return 0;
+}
+
+int ms__tts_stream_advance(struct ms__tts_stream *s)
+{
+    int rc = 0;
+    while (s->pending == 0 && s->asked < s->nseg) {
+        size_t i = s->asked++;
+        if ((rc = seg_start(s->tts, s, i)) < 0) {
+            s->seg[i].status = rc; /* read there; nothing after it is asked for */
+            s->ready++;
+            s->asked = s->nseg;
+        }
+    }
+    bool hold = s->pending > 0;
+    if (hold && !s->held)
+        ms_loop_hold(s->tts->loop);
+    else if (!hold && s->held)
+        ms_loop_release(s->tts->loop);
+    s->held = hold;
+    return rc;
+}
+
+static struct ms__tts_stream *stream_new(struct ms__tts *t, const struct ms__flite_voice *voice,
+                                         int rate, char **sentences, size_t n)
+{
+    struct ms__tts_stream *s = calloc(1, sizeof *s + n * sizeof s->seg[0]);
+    if (!s)
+        return NULL;
+    s->tts = t;
+    s->voice = voice;
+    s->rate = rate;
+    s->nseg = n;
+    for (size_t i = 0; i < n; i++) {
+        s->seg[i].stream = s;
+        s->seg[i].text = sentences[i]; /* taken */
+    }
+    s->next = t->streams;
+    if (t->streams)
+        t->streams->prev = s;
+    t->streams = s;
+    t->stats.streams_open++;
+    t->stats.speaks++;
+    return s;
 }
 
 int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int rate,
@@ -93,28 +134,15 @@ int ms__tts_speak(struct ms__tts *t, const char *text, const char *voice, int ra
         return rc;
     if (n == 0)
         return MS_EINVAL;
-    struct ms__tts_stream *s = calloc(1, sizeof *s + n * sizeof s->seg[0]);
+    struct ms__tts_stream *s = stream_new(t, v, rate, sentences, n);
     if (!s) {
         ms__tts_split_free(sentences, n);
         return MS_ENOMEM;
     }
-    s->tts = t;
-    s->next = t->streams;
-    if (t->streams)
-        t->streams->prev = s;
-    t->streams = s;
-    t->stats.streams_open++;
-    t->stats.speaks++;
-    for (size_t i = 0; i < n && rc == 0; i++, s->nseg++)
-        rc = seg_start(t, s, i, v, rate, sentences[i]);
-    ms__tts_split_free(sentences, n);
-    if (rc < 0) {
+    free(sentences); /* the strings are the stream's now */
+    if ((rc = ms__tts_stream_advance(s)) < 0) {
         ms__tts_close(s);
         return rc;
-    }
-    if (s->pending) {
-        s->held = true;
-        ms_loop_hold(t->loop);
     }
     *out = s;
     return 0;
@@ -189,6 +217,8 @@ void ms__tts_close(struct ms__tts_stream *s)
 {
     if (!s)
         return;
+    for (size_t i = 0; i < s->nseg; i++)
+        free(s->seg[i].text);
     struct ms__tts *t = s->tts;
     if (t) {
         for (size_t i = 0; i < s->nseg; i++) {

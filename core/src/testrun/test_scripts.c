@@ -45,6 +45,14 @@ static int l_status(lua_State *L)
     lua_setfield(L, -2, "lua_kb");
     lua_pushstring(L, ms_runtime_scripts_dir(rt));
     lua_setfield(L, -2, "dir");
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, (lua_Integer)st.stopped_instructions);
+    lua_setfield(L, -2, "instructions");
+    lua_pushinteger(L, (lua_Integer)st.stopped_wall);
+    lua_setfield(L, -2, "wall");
+    lua_pushinteger(L, (lua_Integer)st.stopped_memory);
+    lua_setfield(L, -2, "memory");
+    lua_setfield(L, -2, "stopped");
     if (st.error) {
         lua_pushstring(L, st.error);
         lua_setfield(L, -2, "error");

@@ -77,6 +77,43 @@ routes["play-input"] = function(call)
   call.vars.codes = table.concat({ tostring(code1), tostring(code2), tostring(code3) }, " ")
 end
 
+-- Runaway scripts (docs/budgets.md): each is stopped, and only its own call ends.
+routes["spin"] = function(call)
+  call:answer()
+  call.vars.spinning = "yes"
+  while true do end
+end
+routes["spin-pcall"] = function(call)
+  call:answer()
+  while true do
+    pcall(function() while true do end end)
+  end
+end
+routes["spin-xpcall"] = function(call)
+  call:answer()
+  xpcall(function() while true do end end, function() while true do end end)
+  call.vars.after = "reached"
+end
+routes["hog"] = function(call)
+  call:answer()
+  local t = {}
+  local ok = pcall(function()
+    for i = 1, 1e9 do t[i] = string.rep("x", 100000) .. i end
+  end)
+  call.vars.caught = tostring(not ok)
+  t = nil
+  call:play("demo/goodbye") -- must not be reached: the memory budget stands
+end
+routes["busy-loop"] = function(call) -- a lot of work, but it yields: never stopped
+  call:answer()
+  local n = 0
+  for _ = 1, 20 do
+    for i = 1, 200000 do n = n + i % 7 end
+    call:sleep(20)
+  end
+  call.vars.sum = tostring(n)
+end
+
 -- Script errors: the call goes to "oops" (scripts.on_error.transfer in conf.lua) once;
 -- if that fails too, the apology prompt plays and the call ends.
 routes["boom"] = function(call)
@@ -92,6 +129,7 @@ routes["boom-twice"] = function(call)
 end
 routes["oops"] = function(call)
   call.vars.fallback = "yes"
+  if call.vars.spinning then return call:play("demo/error") end
   if call.vars.again then error("the fallback fails too") end
   call:play("demo/goodbye")
 end
