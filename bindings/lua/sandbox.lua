@@ -10,8 +10,6 @@
 -- loadfile, binary chunks in load. os.time() and os.date() follow the loop's
 -- clock (the virtual clock in flow tests).
 
-local core = require "moonswitch"
-
 local M = {}
 
 local SAFE = {
@@ -58,7 +56,7 @@ function M.new(opts)
   local trust = opts.trust or {}
   local b = {}
   for _, k in ipairs(SAFE) do b[k] = _G[k] end
-  b.print = function(...) return core.log_info(...) end
+  b.print = function(...) return require("moonswitch").log_info(...) end
   b.collectgarbage = collect
   for _, lib in ipairs { "string", "table", "math", "utf8", "coroutine" } do
     b[lib] = read_only(lib, _G[lib])

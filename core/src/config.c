@@ -122,6 +122,7 @@ static int defaults(struct ms_config *cfg)
     cfg->sound_dirs[0] = under(at->build_dir, "sounds/en");
     cfg->sound_dirs[1] = under(at->build_dir, "sounds");
     cfg->db_path = under(at->state_dir, "moonswitch.db");
+    cfg->control_path = under(at->state_dir, "moonswitch.sock");
     cfg->log_level = strdup("info");
     cfg->tts_cache_dir = under(at->state_dir, "tts");
     cfg->recordings_dir = under(at->state_dir, "recordings");
@@ -163,6 +164,7 @@ void ms_config_free(struct ms_config *cfg)
     for (size_t i = 0; i < cfg->nsound_dirs; i++)
         free(cfg->sound_dirs[i]);
     free(cfg->db_path);
+    free(cfg->control_path);
     free(cfg->log_level);
     free(cfg->tts_cache_dir);
     free(cfg->recordings_dir);
@@ -527,7 +529,7 @@ static int read_top(struct reader *r)
     static const char *const keys[] = {"sip",    "rtp", "codecs",     "dtmf",      "scripts",
                                        "sounds", "db",  "log_level",  "max_calls", "audio_cache_mb",
                                        "moh",    "tts", "recordings", "prompts",   "language",
-                                       "asr",    NULL};
+                                       "asr",    "control", NULL};
     check_keys(r, "", keys);
     read_sip(r);
     read_rtp(r);
@@ -542,6 +544,15 @@ static int read_top(struct reader *r)
         lua_pop(r->L, 1);
     }
     get_string(r, "db", "db", &r->cfg->db_path);
+    lua_getfield(r->L, -1, "control");
+    bool off = lua_isboolean(r->L, -1) && !lua_toboolean(r->L, -1);
+    lua_pop(r->L, 1);
+    if (off) { /* control = false: no control socket */
+        free(r->cfg->control_path);
+        r->cfg->control_path = NULL;
+    } else {
+        get_string(r, "control", "control", &r->cfg->control_path);
+    }
     get_string(r, "recordings", "recordings", &r->cfg->recordings_dir);
     get_string(r, "prompts", "prompts", &r->cfg->prompts_dir);
     get_string(r, "language", "language", &r->cfg->language);

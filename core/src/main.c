@@ -4,6 +4,7 @@
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/server.h"
+#include "control.h"
 #include "layout.h"
 #include "testrun/testrun.h"
 
@@ -17,6 +18,7 @@ static void usage(FILE *to)
             "usage: moonswitch [options]          serve\n"
             "       moonswitch test [options] FILES|DIRS   run flow tests (moonswitch test -h)\n"
             "       moonswitch call EXT [options]          place one call (moonswitch call -h)\n"
+            "       moonswitch ctl status|reload           talk to a running server\n"
             "  -c, --config FILE      configuration (default: %s)\n"
             "      --listen ADDR:PORT SIP address (UDP and TCP), e.g. 127.0.0.1:5060\n"
             "      --rtp-ports LO-HI  RTP port range, e.g. 16384-32767\n"
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
         return ms__test_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "call") == 0)
         return ms__call_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "ctl") == 0)
+        return ms__ctl_main(argc - 1, argv + 1);
     static const struct option opts[] = {{"config", required_argument, 0, 'c'},
                                          {"listen", required_argument, 0, 'l'},
                                          {"rtp-ports", required_argument, 0, 'r'},

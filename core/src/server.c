@@ -7,10 +7,13 @@
 #include "moonswitch/error.h"
 #include "moonswitch/log.h"
 #include "moonswitch/loop.h"
+#include "control.h"
 #include "runtime.h"
 #include "sip_endpoint.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #define DRAIN_LIMIT_MS 5000
 
@@ -20,6 +23,7 @@ struct ms_server {
     struct ms_loop *loop;
     struct ms__engine *engine;
     struct ms__sip_endpoint *sip;
+    struct ms__control *control;
     uv_signal_t sigint, sigterm, sighup;
     uv_timer_t drain;
     uint64_t drain_started;
@@ -73,6 +77,8 @@ static void begin_shutdown(struct ms_server *srv)
     uv_close((uv_handle_t *)&srv->sigint, closed_noop);
     uv_close((uv_handle_t *)&srv->sigterm, closed_noop);
     uv_close((uv_handle_t *)&srv->sighup, closed_noop);
+    ms__control_stop(srv->control);
+    srv->control = NULL;
     ms__sip_endpoint_stop(srv->sip, sip_stopped, srv);
 }
 
@@ -128,6 +134,28 @@ static void announce(const struct ms_server *srv)
     ms_info(NULL, "CDRs in %s", c->db_path);
 }
 
+/* The control socket (`moonswitch ctl`); the server runs without one if it cannot bind. */
+static void start_control(struct ms_server *srv)
+{
+    const char *path = srv->cfg->control_path;
+    if (!path)
+        return;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = 0;
+        mkdir(dir, 0755); /* the state directory may not exist yet */
+    }
+    int rc = ms__control_start(&srv->control, srv->loop, path, srv->engine);
+    if (rc == MS_EADDRINUSE)
+        ms_warn(NULL, "control socket %s: another server answers there; running without", path);
+    else if (rc < 0)
+        ms_warn(NULL, "control socket %s: %s; running without", path, ms_strerror(rc));
+    else
+        ms_info(NULL, "control socket %s (moonswitch ctl status|reload)", path);
+}
+
 static void start_signals(struct ms_server *srv)
 {
     uv_signal_init(&srv->uv, &srv->sigint);
@@ -154,6 +182,7 @@ int ms_server_run(const struct ms_config *cfg)
         goto out_engine;
     }
     start_signals(&srv);
+    start_control(&srv);
     if (cfg->scripts_watch && ms_runtime_watch(ms__engine_runtime(srv.engine)) < 0)
         ms_warn(NULL, "cannot watch %s for changes: reload with SIGHUP", cfg->scripts_dir);
     announce(&srv);

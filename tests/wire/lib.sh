@@ -138,6 +138,7 @@ return {
   scripts = { dir = "$1", entry = "dialplan.lua" },
   sounds = { build_dir .. "/sounds/en", build_dir .. "/sounds" },
   db = "$DB",
+  control = "$WT/ctl.sock",
   log_level = "debug",
   max_calls = 100,
 }

@@ -3,8 +3,9 @@
 # folder. A call in progress keeps the script it started with across a reload;
 # a call after the reload hears the new one; a broken save changes nothing for
 # callers (the log names file:line); the next good save is picked up; SIGHUP
-# forces a reload. Callers are `moonswitch call` (SIP + RTP, prompts recognised
-# from the audio).
+# and `moonswitch ctl reload` force a reload; `moonswitch ctl status` shows the
+# refused file:line. Callers are `moonswitch call` (SIP + RTP, prompts
+# recognised from the audio).
 . "$(dirname "$0")/lib.sh"
 wire_init "$@"
 
@@ -60,6 +61,12 @@ poll 10 grep -q "scripts refused" "$MS_LOG" || fail "the broken file was not rep
 grep -q "choice.lua:2:" "$MS_LOG" || fail "the log does not name file:line"
 out=$(call 1000) || fail "call 3 failed"
 heard "$out" demo/support || fail "after a broken save: expected demo/support, heard: $out"
+ctl() { timeout 10 "$MS_BIN" ctl -c "$WT/moonswitch.lua" "$@"; }
+status=$(ctl status) || fail "ctl status failed: $status"
+printf '%s\n' "$status" | grep -q '"generation":2,' || fail "ctl status: not generation 2: $status"
+printf '%s\n' "$status" | grep -q 'choice.lua:2:' || fail "ctl status does not name file:line: $status"
+out=$(ctl reload) && fail "ctl reload of the broken file said ok: $out"
+printf '%s\n' "$out" | grep -q '"ok":false' || fail "ctl reload: $out"
 
 # the next good save is picked up
 write_version demo/goodbye
@@ -67,8 +74,13 @@ poll 10 generation 3 || fail "the good save after a broken one was not picked up
 out=$(call 1000) || fail "call 4 failed"
 heard "$out" demo/goodbye || fail "generation 3: expected demo/goodbye, heard: $out"
 
-# SIGHUP forces a reload (nothing changed: a new generation all the same)
+# SIGHUP forces a reload (nothing changed: a new generation all the same); so does ctl
 kill -HUP "$MS_PID"
 poll 10 generation 4 || fail "SIGHUP did not reload"
+out=$(ctl reload) || fail "ctl reload failed: $out"
+printf '%s\n' "$out" | grep -q '"ok":true,"generation":5' || fail "ctl reload: $out"
+ctl status | grep -q '"error":null' || fail "ctl status still shows an error after good reloads"
+[ -S "$WT/ctl.sock" ] || fail "no control socket"
+[ "$(stat -c %a "$WT/ctl.sock")" = 600 ] || fail "the control socket is not mode 600"
 ms_stop
 pass

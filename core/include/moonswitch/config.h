@@ -37,6 +37,7 @@ struct ms_config {
     char *sound_dirs[MS_MAX_SOUND_DIRS];
     size_t nsound_dirs;
     char *db_path;
+    char *control_path; /* control: the control socket; NULL: none */
     char *log_level;
     size_t audio_cache_bytes;
     int max_calls;

@@ -29,3 +29,18 @@ test("os.time and os.date follow the server's clock (here the virtual one, set b
   c:expect_hangup { within = 100000 }
   t:expect_cdr { vars = { now = "2026-12-25 10:00", later = "10:01:30" } }
 end)
+
+test("configuration can grant more to trusted scripts (scripts.trust)", function(t)
+  local sandbox = require "moonswitch.sandbox"
+  local plain = sandbox.new { trust = {}, require = require }
+  local trusted = sandbox.new { trust = { io = true, os = true, debug = true }, require = require }
+  t:expect(plain.io == nil and plain.debug == nil and plain.os.execute == nil, "plain: none of it")
+  t:expect(trusted.io == io and trusted.debug == debug and trusted.os.execute == os.execute,
+    "trusted: io, debug and the whole os")
+  t:expect(trusted.package == nil and trusted.loadfile == nil, "only what was granted")
+  local f = plain.load(string.dump(function() return 1 end))
+  t:expect(f == nil, "binary chunks refused unless granted")
+  local g = sandbox.new { trust = { binary_chunks = true }, require = require }
+    .load(string.dump(function() return 1 end))
+  t:expect(g and g() == 1, "granted: binary chunks load")
+end)
