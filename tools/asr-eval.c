@@ -431,7 +431,10 @@ static void score(struct tally *t, const struct item *it, const struct outcome *
     }
     if (opt.verbose)
         printf("  %-8s %-22.22s %-8s %-22.22s %.2f%s%s\n", label, it->src, o->reason, o->text,
-               o->conf, !it->want ? (match ? "  FA" : "") : !strcmp(o->text, it->want) ? "" : "  WRONG",
+               o->conf,
+               !it->want                    ? (match ? "  FA" : "")
+               : !strcmp(o->text, it->want) ? ""
+                                            : "  WRONG",
                it->want && !match ? "  MISS" : "");
 }
 
@@ -467,8 +470,8 @@ static struct ms__asr_grammar *grammar(const char *rule)
 
 /* ---- real voices ---- */
 
-static int run_ast_file(struct ms__asr_grammar *g, const struct item *it, int rate,
-                        struct tally *t, const char *label)
+static int run_ast_file(struct ms__asr_grammar *g, const struct item *it, int rate, struct tally *t,
+                        const char *label)
 {
     int16_t *pcm, *tel;
     size_t n, tn;
@@ -633,8 +636,8 @@ static int adapt_audio(const char *src, int16_t **out, size_t *out_n)
     if (!tel)
         return MS_ENOMEM;
     /* 400 ms of lead in line_audio: keep the last 200 ms of it */
-    rc = ms__resample_buffer(tel + 1600, tn - 1600, 8000, 16000, MS__RESAMPLE_Q_ONESHOT, out,
-                             out_n);
+    rc =
+        ms__resample_buffer(tel + 1600, tn - 1600, 8000, 16000, MS__RESAMPLE_Q_ONESHOT, out, out_n);
     free(tel);
     return rc;
 }

@@ -8,9 +8,15 @@ liblua5.4-dev libsofia-sip-ua-dev libuv1-dev libspandsp-dev libsndfile1-dev
 libspeexdsp-dev libsqlite3-dev flite1-dev
 libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
 sqlite3 sip-tester baresip-core sox"
-# `tools/deps.sh bench`: also what the load benchmarks use
+# `tools/deps.sh bench`: also what the benchmarks use (load tests; asr-eval's real
+# telephone voices: Asterisk's English prompts, 8 kHz WAV and G.722)
 if [ "${1:-}" = "bench" ]; then
-    PACKAGES="$PACKAGES tshark bc lua5.4 time"
+    PACKAGES="$PACKAGES tshark bc lua5.4 time asterisk-core-sounds-en-wav
+asterisk-core-sounds-en-g722"
+fi
+# `tools/deps.sh adapt`: to remake models/en-us-tel/mllr (models/en-us-tel/adapt.sh)
+if [ "${1:-}" = "adapt" ]; then
+    PACKAGES="$PACKAGES sphinxtrain sphinxbase-utils python3"
 fi
 
 missing=""

@@ -137,6 +137,7 @@ static int defaults(struct ms_config *cfg)
     cfg->asr.pool = 8;
     cfg->asr.threads = 1;
     cfg->asr.min_confidence = 0.5;
+    cfg->asr.mllr = under(at->source_dir, "models/en-us-tel/mllr");
     cfg->nmoh = 1;
     cfg->moh[0].name = strdup("default");
     cfg->moh[0].dir = under(at->build_dir, "sounds/8000/music");
@@ -173,6 +174,7 @@ void ms_config_free(struct ms_config *cfg)
     free(cfg->asr.model);
     free(cfg->asr.dict);
     free(cfg->asr.extra_dict);
+    free(cfg->asr.mllr);
     for (size_t i = 0; i < cfg->nmoh; i++) {
         free(cfg->moh[i].name);
         free(cfg->moh[i].dir);
@@ -498,7 +500,7 @@ static int read_tts(struct reader *r)
 static int read_asr(struct reader *r)
 {
     static const char *const keys[] = {"enabled", "pool",  "threads",    "min_confidence",
-                                       "model",   "dict", "extra_dict", NULL};
+                                       "model",   "dict", "extra_dict", "mllr", NULL};
     if (enter(r, "asr") != 1)
         return 0;
     check_keys(r, "asr.", keys);
@@ -520,6 +522,11 @@ static int read_asr(struct reader *r)
     get_string(r, "asr.model", "model", &r->cfg->asr.model);
     get_string(r, "asr.dict", "dict", &r->cfg->asr.dict);
     get_string(r, "asr.extra_dict", "extra_dict", &r->cfg->asr.extra_dict);
+    get_string(r, "asr.mllr", "mllr", &r->cfg->asr.mllr);
+    if (r->cfg->asr.mllr && !r->cfg->asr.mllr[0]) { /* "": no adaptation */
+        free(r->cfg->asr.mllr);
+        r->cfg->asr.mllr = NULL;
+    }
     lua_pop(r->L, 1);
     return 0;
 }

@@ -133,7 +133,13 @@ static void open_asr(struct ms__engine *e, const struct ms_config *cfg, struct m
     if (cfg->asr.dict)
         ac.dict = cfg->asr.dict;
     ac.extra_dict = cfg->asr.extra_dict;
+    ac.mllr = cfg->asr.mllr;
     int rc = ms__asr_new(&e->asr, loop, &ac);
+    if (rc < 0 && ac.mllr) { /* recognition without the telephone adaptation beats none */
+        ms_warn(NULL, "asr.mllr %s: %s; recognising without it", ac.mllr, ms_strerror(rc));
+        ac.mllr = NULL;
+        rc = ms__asr_new(&e->asr, loop, &ac);
+    }
     if (rc < 0) {
         e->asr = NULL;
         ms_warn(NULL, "speech recognition off: %s (model %s, dictionary %s)", ms_strerror(rc),

@@ -58,6 +58,7 @@ struct ms_config {
         double min_confidence;
         char *model, *dict;   /* NULL: pocketsphinx-en-us's */
         char *extra_dict;     /* more pronunciations; NULL: none */
+        char *mllr;           /* the model's telephone adaptation; NULL: none */
     } asr;
 };
 

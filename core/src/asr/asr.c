@@ -16,7 +16,6 @@ void ms__asr_config_defaults(struct ms__asr_config *c)
         .pool_size = 4,
         .threads = 1,
         .min_confidence = 0.5f,
-        .mllr = "/work/main/models/en-us-tel/mllr", /* TEMP */
         .max_cached_grammars = 64,
         .tuning =
             {

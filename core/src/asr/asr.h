@@ -92,9 +92,9 @@ struct ms__asr_tuning {
 };
 
 struct ms__asr_config {
-    const char *hmm;         /* acoustic model directory; NULL: MS__ASR_DEFAULT_HMM */
-    const char *dict;        /* pronunciation dictionary; NULL: MS__ASR_DEFAULT_DICT */
-    const char *extra_dict;  /* optional file of "word PH PH ..." lines, taking precedence */
+    const char *hmm;        /* acoustic model directory; NULL: MS__ASR_DEFAULT_HMM */
+    const char *dict;       /* pronunciation dictionary; NULL: MS__ASR_DEFAULT_DICT */
+    const char *extra_dict; /* optional file of "word PH PH ..." lines, taking precedence */
     /* Optional MLLR transform of the model's means (sphinxtrain's mllr_solve output), e.g.
      * models/en-us-tel/mllr: adapts the wideband en-us model to telephone audio (see
      * docs/asr.md). NULL: none. Checked (read) by ms__asr_new. */
