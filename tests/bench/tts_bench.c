@@ -287,7 +287,7 @@ static void run_sections(struct bench *b, const char *sections, int runs, unsign
     static const int widths[] = {1, 10, 50};
     if (strchr(sections, 'b')) {
         printf("\nFirst audio read by the 20 ms media tick, N streams started together, ms "
-               "(threads=%u; %d bursts, %d for 50); jobs: syntheses per burst\n\n",
+               "(threads=%u; %d bursts, %d for 50); jobs: synthesis jobs per burst\n\n",
                threads, runs, runs / 4 + 1);
         printf("| voice | streams | p50 | p95 | max | jobs |\n|---|---|---|---|---|---|\n");
         for (size_t w = 0; w < 3; w++)

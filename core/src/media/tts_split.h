@@ -40,8 +40,9 @@
  * (slt, rms, awb) synthesise a byte in ~0.55 ms on an idle core and stream
  * their first audio after a third of that, kal and kal16 are 10-30 times
  * faster. A 40-byte first segment (~2.5 s of speech) has audio after ~8 ms
- * of a core (clustergen), so ten calls starting at once on two cores all
- * hear audio within ~100 ms (docs/benchmarks.md). */
+ * of a core (clustergen): ten calls starting different texts at once on two
+ * quiet cores hear audio within ~20 ms (median) and ~100-140 ms (p95), see
+ * docs/benchmarks.md. Shorter first segments cut more sentences. */
 #define MS__TTS_FIRST_MAX   40
 #define MS__TTS_SEGMENT_MAX 200
 
