@@ -34,14 +34,13 @@ struct ms__gen {
 
 /* Limits of a scan: more is refused with a message (sounds: more are ignored). */
 #define MS_GEN_MAX_SOUNDS 200000
-#define MS_GEN_MAX_FILES 4096
-#define MS_GEN_MAX_FILE  (4u << 20)
-#define MS_GEN_MAX_TOTAL (64u << 20)
+#define MS_GEN_MAX_FILES  4096
+#define MS_GEN_MAX_FILE   (4u << 20)
+#define MS_GEN_MAX_TOTAL  (64u << 20)
 
 /* 0, or a negative code with a message in err. prompts_dir may be NULL. */
-int ms__gen_scan(const char *scripts_dir, const char *prompts_dir,
-                 const char *const *sound_dirs, size_t nsound_dirs, struct ms__gen_files **out,
-                 char *err, size_t errlen);
+int ms__gen_scan(const char *scripts_dir, const char *prompts_dir, const char *const *sound_dirs,
+                 size_t nsound_dirs, struct ms__gen_files **out, char *err, size_t errlen);
 void ms__gen_files_free(struct ms__gen_files *f);
 /* A malloc'd copy of n strings (NULL if n is 0 or memory ran out), and its free. */
 char **ms__strv_dup(const char *const *v, size_t n);

@@ -104,7 +104,8 @@ static int walk(struct scan *s, int tree, const char *dir, const char *rel, int 
 {
     DIR *d = opendir(dir);
     if (!d)
-        return depth == 0 && tree == MS_GEN_PROMPTS ? 0 : fail(s, MS_ENOENT, "%s: cannot open", dir);
+        return depth == 0 && tree == MS_GEN_PROMPTS ? 0
+                                                    : fail(s, MS_ENOENT, "%s: cannot open", dir);
     int rc = push_str(&s->f->dirs, &s->f->ndirs, &s->f->capdirs, dir, strlen(dir));
     struct dirent *de;
     while (rc == 0 && (de = readdir(d))) {
@@ -165,9 +166,8 @@ static int walk_sounds(struct ms__gen_files *f, const char *dir, const char *rel
     return rc;
 }
 
-int ms__gen_scan(const char *scripts_dir, const char *prompts_dir,
-                 const char *const *sound_dirs, size_t nsound_dirs, struct ms__gen_files **out,
-                 char *err, size_t errlen)
+int ms__gen_scan(const char *scripts_dir, const char *prompts_dir, const char *const *sound_dirs,
+                 size_t nsound_dirs, struct ms__gen_files **out, char *err, size_t errlen)
 {
     struct scan s = {.f = calloc(1, sizeof *s.f), .err = err, .errlen = errlen};
     if (!s.f)

@@ -284,8 +284,8 @@ int ms__runtime_activate(struct ms_runtime *rt, struct ms__gen_files *files)
     if (rc < 0) {
         rt->refused++;
         if (!rt->error || strcmp(rt->error, err) != 0)
-            ms_err(NULL, "scripts refused, %s: %s", rt->current ? "the previous ones go on" :
-                   "calls are refused until fixed", err);
+            ms_err(NULL, "scripts refused, %s: %s",
+                   rt->current ? "the previous ones go on" : "calls are refused until fixed", err);
         set_error(rt, err);
         return rc;
     }

@@ -103,8 +103,8 @@ static void finish(struct ms_script *s, int status)
 {
     if (status != LUA_OK && status != LUA_YIELD)
         report_error(s, status);
-    bool failed = status != LUA_OK && !ms__is_hangup_error(s->co, -1) &&
-                  !ms__is_transfer_error(s->co, -1);
+    bool failed =
+        status != LUA_OK && !ms__is_hangup_error(s->co, -1) && !ms__is_transfer_error(s->co, -1);
     if (failed)
         ms__script_count_error(s);
     drop_coroutine(s);

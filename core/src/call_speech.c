@@ -61,8 +61,7 @@ static void on_result(void *ud, const struct ms__asr_result *r)
     }
 }
 
-static int compile(struct ms_call *call, const struct ms_speech_opts *o,
-                   struct ms__asr_grammar **g)
+static int compile(struct ms_call *call, const struct ms_speech_opts *o, struct ms__asr_grammar **g)
 {
     char dummy[1];
     char *err = o->err && o->errlen ? o->err : dummy;

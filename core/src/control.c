@@ -250,7 +250,7 @@ static void listener_closed(uv_handle_t *h)
 int ms__control_start(struct ms__control **out, struct ms_loop *loop, const char *path,
                       struct ms__engine *engine)
 {
-    if (strlen(path) >= sizeof ((struct sockaddr_un *)0)->sun_path)
+    if (strlen(path) >= sizeof((struct sockaddr_un *)0)->sun_path)
         return MS_EINVAL;
     if (someone_listens(path))
         return MS_EADDRINUSE;
