@@ -202,7 +202,56 @@ static const struct {
     {"return { max_calls = 'many' }", "max_calls: "},
     {"return { audio_cache_mb = 0 }", "audio_cache_mb: "},
     {"return { audio_cache_mb = 1e9 }", "audio_cache_mb: "},
+    {"return { scripts = { watch = 'yes' } }", "scripts.watch: "},
+    {"return { scripts = { trust = { 'network' } } }", "scripts.trust: "},
+    {"return { scripts = { trust = 'io' } }", "trust: expected a table"},
+    {"return { scripts = { on_error = { apology = 'x' } } }", "scripts.on_error.apology: unknown"},
+    {"return { scripts = { on_error = { transfer = 5.5 } } }", "scripts.on_error.transfer: "},
+    {"return { scripts = { budget = { instructions = -1 } } }", "scripts.budget.instructions: "},
+    {"return { scripts = { budget = { wall_ms = 'fast' } } }", "scripts.budget.wall_ms: "},
+    {"return { scripts = { budget = { cpu = 1 } } }", "scripts.budget.cpu: unknown key"},
+    {"return { asr = { pool = 0 } }", "asr.pool: "},
+    {"return { asr = { min_confidence = 2 } }", "asr.min_confidence: "},
+    {"return { asr = { enabled = 'no' } }", "asr.enabled: "},
+    {"return { asr = { mllr = 7.5 } }", "asr.mllr: "},
+    {"return { control = 3.5 }", "control: "},
+    {"return { tts = { threads = 99 } }", "tts.threads: "},
 };
+
+/* The keys of the scripts' runtime, speech recognition and the control socket. */
+static void test_runtime_keys(void)
+{
+    struct ms_config c;
+    CHECK_EQ_INT(ms_config_load(
+                     &c,
+                     write_conf("rt.lua",
+                                "return { scripts = { watch = false,\n"
+                                "  trust = { 'io', 'debug' }, on_error = { prompt = false,\n"
+                                "  transfer = 'operator' }, budget = { instructions = 0,\n"
+                                "  wall_ms = 50, memory_mb = 4 } }, asr = { enabled = false,\n"
+                                "  pool = 3, min_confidence = 0.7, mllr = '' }, control = false }"),
+                     err, sizeof err),
+                 0);
+    CHECK(!c.scripts_watch);
+    CHECK_EQ_INT(c.ntrust, 2);
+    CHECK_EQ_STR(c.trust[1], "debug");
+    CHECK(c.error_prompt == NULL);
+    CHECK_EQ_STR(c.error_transfer, "operator");
+    CHECK_EQ_INT(c.budget.instructions, 0); /* 0: unlimited */
+    CHECK_EQ_INT(c.budget.wall_ms, 50);
+    CHECK_EQ_INT(c.budget.memory_mb, 4);
+    CHECK_EQ_INT(c.budget.total_mb, -1); /* not given: the default */
+    CHECK(!c.asr.enabled);
+    CHECK_EQ_INT(c.asr.pool, 3);
+    CHECK(c.asr.min_confidence > 0.69 && c.asr.min_confidence < 0.71);
+    CHECK(c.asr.mllr == NULL); /* "": no adaptation */
+    CHECK(c.control_path == NULL);
+    ms_config_free(&c);
+    CHECK_EQ_INT(ms_config_load(&c, NULL, err, sizeof err), 0); /* the defaults */
+    CHECK(c.scripts_watch && c.ntrust == 0 && c.asr.enabled && c.control_path && c.asr.mllr);
+    CHECK_EQ_STR(c.error_prompt, "demo/error");
+    ms_config_free(&c);
+}
 
 static void test_invalid_values(void)
 {
@@ -436,6 +485,7 @@ int main(void)
     RUN(test_every_key);
     RUN(test_partial_and_alternatives);
     RUN(test_invalid_values);
+    RUN(test_runtime_keys);
     RUN(test_first_error_wins);
     RUN(test_not_compiling);
     RUN(test_runtime_error);
