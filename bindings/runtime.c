@@ -62,74 +62,67 @@ static void set_package_path(lua_State *L, const char *dir)
     lua_pop(L, 1);
 }
 
-static int hangup_tostring(lua_State *L)
+/* Shared unwinding values: one table each, kept in the registry under key, with code,
+ * message and a __tostring giving "CODE: message". The hangup error (scripts test it with
+ * moonswitch.is_hangup) and the transfer error (after call:transfer) end a script quietly. */
+#define HANGUP_KEY   "moonswitch.hangup_error"
+#define TRANSFER_KEY "moonswitch.transfer_error"
+
+static int error_tostring(lua_State *L)
 {
-    lua_pushstring(L, "EHANGUP: call has ended");
+    lua_getfield(L, 1, "code");
+    lua_getfield(L, 1, "message");
+    lua_pushfstring(L, "%s: %s", lua_tostring(L, -2), lua_tostring(L, -1));
     return 1;
 }
 
-/* One shared value raised as the hangup error; scripts test it with moonswitch.is_hangup. */
-static void make_hangup_error(lua_State *L)
+static void make_error_value(lua_State *L, const char *key, const char *code, const char *msg)
 {
     lua_createtable(L, 0, 2);
-    lua_pushstring(L, "EHANGUP");
+    lua_pushstring(L, code);
     lua_setfield(L, -2, "code");
-    lua_pushstring(L, "call has ended");
+    lua_pushstring(L, msg);
     lua_setfield(L, -2, "message");
-    luaL_newmetatable(L, "moonswitch.hangup");
-    lua_pushcfunction(L, hangup_tostring);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, error_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_setmetatable(L, -2);
-    lua_setfield(L, LUA_REGISTRYINDEX, "moonswitch.hangup_error");
+    lua_setfield(L, LUA_REGISTRYINDEX, key);
+}
+
+static int raise_value(lua_State *L, const char *key)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, key);
+    return lua_error(L);
+}
+
+static bool is_value(lua_State *L, int idx, const char *key)
+{
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, LUA_REGISTRYINDEX, key);
+    bool same = lua_rawequal(L, idx, -1);
+    lua_pop(L, 1);
+    return same;
 }
 
 int ms__raise_hangup(lua_State *L)
 {
-    lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.hangup_error");
-    return lua_error(L);
+    return raise_value(L, HANGUP_KEY);
 }
 
 bool ms__is_hangup_error(lua_State *L, int idx)
 {
-    idx = lua_absindex(L, idx);
-    lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.hangup_error");
-    bool same = lua_rawequal(L, idx, -1);
-    lua_pop(L, 1);
-    return same;
-}
-
-static int transfer_tostring(lua_State *L)
-{
-    lua_pushstring(L, "ETRANSFER: the call is being transferred");
-    return 1;
-}
-
-/* The value a script unwinds with after call:transfer(). */
-static void make_transfer_error(lua_State *L)
-{
-    lua_createtable(L, 0, 1);
-    lua_pushstring(L, "ETRANSFER");
-    lua_setfield(L, -2, "code");
-    luaL_newmetatable(L, "moonswitch.transfer");
-    lua_pushcfunction(L, transfer_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_setmetatable(L, -2);
-    lua_setfield(L, LUA_REGISTRYINDEX, "moonswitch.transfer_error");
+    return is_value(L, idx, HANGUP_KEY);
 }
 
 int ms__raise_transfer(lua_State *L)
 {
-    lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.transfer_error");
-    return lua_error(L);
+    return raise_value(L, TRANSFER_KEY);
 }
 
 bool ms__is_transfer_error(lua_State *L, int idx)
 {
-    idx = lua_absindex(L, idx);
-    lua_getfield(L, LUA_REGISTRYINDEX, "moonswitch.transfer_error");
-    bool same = lua_rawequal(L, idx, -1);
-    lua_pop(L, 1);
-    return same;
+    return is_value(L, idx, TRANSFER_KEY);
 }
 
 /* moonswitch.config: what scripts may know of the configuration. */
@@ -221,8 +214,8 @@ int ms_runtime_new(struct ms_runtime **out, const struct ms_runtime_config *cfg)
     ms__lua_clock_os(rt->L, rt->loop); /* built-in modules and the sandbox: the loop's time */
     register_preloads(rt->L);
     set_package_path(rt->L, rt->scripts_dir);
-    make_hangup_error(rt->L);
-    make_transfer_error(rt->L);
+    make_error_value(rt->L, HANGUP_KEY, "EHANGUP", "call has ended");
+    make_error_value(rt->L, TRANSFER_KEY, "ETRANSFER", "the call is being transferred");
     set_script_config(rt->L, cfg);
     lua_pushlightuserdata(rt->L, rt->loop);
     lua_setfield(rt->L, LUA_REGISTRYINDEX, "moonswitch.loop");
